@@ -1,0 +1,1 @@
+"""Applying a regulation: compiled plans, decisions with layers, trace and explanation."""

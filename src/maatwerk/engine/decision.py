@@ -1,0 +1,189 @@
+"""The result of deciding one case: outputs, layers, deciding layer, trace and receipt.
+
+A ``Decision`` keeps the evaluation state of each layer; the trace and the explanation are views
+of it, built only when asked for, so deciding stays fast and tracing stays separate from
+evaluation.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from maatwerk.engine.compile import Env, Unknown
+from maatwerk.spec import ir
+from maatwerk.spec.graph import topological
+from maatwerk.spec.model import CategoryDef, Regulation
+from maatwerk.spec.values import to_json
+
+STANDARD = "standard"
+CATEGORY = "category"
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """What a decision was made with: regulation, version, content hash, engine, reference date."""
+
+    regulation: str
+    version: str
+    sha256: str
+    engine: str
+    peildatum: dt.date
+
+    def to_json(self) -> dict[str, Any]:
+        return {"regulation": self.regulation, "version": self.version, "sha256": self.sha256,
+                "engine": self.engine, "peildatum": self.peildatum.isoformat()}
+
+
+@dataclass(slots=True)
+class Layer:
+    """One layer of the decision pipeline and the output values after it."""
+
+    name: str
+    outputs: dict[str, Any]
+    env: Env | None
+    categories: tuple[CategoryDef, ...] = ()
+
+
+@dataclass(slots=True)
+class Decision:
+    regulation: Regulation
+    date: dt.date
+    inputs: Mapping[str, Any]
+    status: str  # determined | indeterminate
+    outputs: dict[str, Any]
+    missing: tuple[str, ...]
+    layers: tuple[Layer, ...]
+    deciding_layer: dict[str, str]
+    receipt: Receipt
+    category_results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def determined(self) -> bool:
+        return self.status == "determined"
+
+    @property
+    def final(self) -> Layer:
+        return self.layers[-1]
+
+    @property
+    def categories(self) -> tuple[CategoryDef, ...]:
+        return tuple(c for layer in self.layers for c in layer.categories)
+
+    def standard(self, output: str) -> Any:
+        """The value of ``output`` in the standard layer (before categories)."""
+        return self.layers[0].outputs.get(output)
+
+    def explanation(self, lang: str = "nl") -> str:
+        from maatwerk.engine.explain import explain
+        return explain(self, lang)
+
+    def trace(self) -> dict[str, Any]:
+        """Every input, parameter value (with date and reference), rule value and branch."""
+        reg = self.regulation
+        out: dict[str, Any] = {"inputs": [], "parameters": [], "rules": [], "branches": [],
+                               "categories": []}
+        for name, definition in reg.inputs.items():
+            if name in self.inputs:
+                out["inputs"].append({"name": name, "value": to_json(self.inputs[name]),
+                                      "source": definition.source})
+        for layer in self.layers:
+            env = layer.env
+            if env is None:
+                continue
+            for use in env.used.values():
+                item = {"name": use.name, "layer": layer.name, "value": _json(use.value),
+                        "valid_from": use.valid_from.isoformat(), "reference": use.reference,
+                        "provenance": use.provenance}
+                if use.category:
+                    item["category"] = use.category
+                if use.statutory is not None:
+                    item["statutory"] = _json(use.statutory)
+                    item["statutory_reference"] = _statutory_reference(reg, use.name)
+                out["parameters"].append(item)
+            formulas = _formulas(reg, layer)
+            for name in topological(reg.dependencies):
+                if name not in env.values:
+                    continue
+                formula, reference, category = formulas.get(name, ("table", None, None))
+                item = {"name": name, "layer": layer.name, "value": _json(env.values[name]),
+                        "formula": formula, "reference": reference}
+                if category:
+                    item["category"] = category
+                out["rules"].append(item)
+            for owner, node, taken in env.branches:
+                condition = ir.render(node.test) if isinstance(node, ir.If) else ir.render(node)
+                out["branches"].append({"layer": layer.name, "in": owner,
+                                        "condition": condition, "taken": _json(taken)})
+        for name, result in self.category_results.items():
+            out["categories"].append({"name": name, "applies": _json(result)})
+        return out
+
+    def to_json(self, *, trace: bool = True, explanation: bool = True) -> dict[str, Any]:
+        reg = self.regulation
+        data: dict[str, Any] = {
+            "regulation": {"id": reg.id, "version": reg.version},
+            "peildatum": self.date.isoformat(),
+            "status": self.status,
+            "outputs": {k: to_json(v) for k, v in self.outputs.items()},
+            "missing": list(self.missing),
+            "deciding_layer": dict(self.deciding_layer),
+            "layers": [_layer_json(layer, self.layers[0]) for layer in self.layers],
+        }
+        if trace:
+            data["trace"] = self.trace()
+        if explanation:
+            data["explanation"] = {"nl": self.explanation("nl"), "en": self.explanation("en")}
+        data["receipt"] = self.receipt.to_json()
+        return data
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, Unknown):
+        return {"unknown": sorted(value.missing)}
+    if isinstance(value, Mapping):
+        return {k: to_json(v) for k, v in value.items()}
+    return to_json(value)
+
+
+def _statutory_reference(reg: Regulation, name: str) -> str | None:
+    formula = reg.parameters[name].statutory
+    return formula.reference if formula else None
+
+
+def _formulas(reg: Regulation, layer: Layer) -> dict[str, tuple[str, str | None, str | None]]:
+    """Each rule's formula text and reference as in force in this layer."""
+    env = layer.env
+    day = None
+    out: dict[str, tuple[str, str | None, str | None]] = {}
+    for name, rule in reg.rules.items():
+        if env is None or name not in env.values:
+            continue
+        day = day or _layer_day(layer)
+        formula = rule.at(day) if day else rule.versions[0]
+        assert formula is not None
+        out[name] = (ir.render(formula.expr), formula.reference or rule.reference, None)
+    for cat in layer.categories:
+        for name, override in cat.rules.items():
+            out[name] = (ir.render(override.formula.expr), override.formula.reference, cat.name)
+    return out
+
+
+def _layer_day(layer: Layer) -> dt.date | None:
+    env = layer.env
+    return env.day if env is not None else None
+
+
+def _layer_json(layer: Layer, standard: Layer) -> dict[str, Any]:
+    data: dict[str, Any] = {"layer": layer.name,
+                            "outputs": {k: _json(v) for k, v in layer.outputs.items()}}
+    if layer.name == CATEGORY:
+        data["categories"] = [
+            {"id": c.name, "label": c.label.nl, "legal_basis": c.legal_basis.model_dump(
+                exclude_none=True), "overrides": sorted(c.overrides())}
+            for c in layer.categories]
+        data["changed"] = {k: {"from": _json(standard.outputs.get(k)), "to": _json(v)}
+                           for k, v in layer.outputs.items() if standard.outputs.get(k) != v}
+    return data

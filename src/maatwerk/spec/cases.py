@@ -1,0 +1,76 @@
+"""Tests written as data: reading and checking them against their regulation.
+
+A test names a reference date, the inputs of a case and what is expected: output values, the
+status, the missing inputs, the categories that apply. Tests live in the regulation's ``tests:``
+or, for a regulation folder, in ``tests/*.yaml`` files holding ``tests:``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from maatwerk.spec import schema
+from maatwerk.spec.errors import SpecError, SpecErrors
+from maatwerk.spec.model import Regulation, TestCase
+from maatwerk.spec.source import PathT, Source, dotted
+from maatwerk.spec.typecheck import suggest
+from maatwerk.spec.validate import validate
+from maatwerk.spec.values import ValueProblem, coerce
+
+
+def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
+          errors: list[SpecError]) -> TestCase:
+    def fail(code: str, message: str, at: PathT, got: Any = None, key: bool = False) -> None:
+        errors.append(SpecError(code, message, path=dotted(at),
+                                position=source.position(at, key=key), got=got))
+
+    inputs: dict[str, Any] = {}
+    for name, raw in case.inputs.items():
+        at = (*path, "inputs", name)
+        if name not in reg.inputs:
+            fail("MW501", f"{name!r} is not an input of {reg.id}"
+                 f"{suggest(name, list(reg.inputs))}", at, name, key=True)
+            continue
+        try:
+            inputs[name] = coerce(raw, reg.inputs[name].type)
+        except ValueProblem as exc:
+            fail("MW502", str(exc), at, raw)
+    expect: dict[str, Any] = {}
+    outputs = {**reg.rules, **reg.tables}
+    for name, raw in case.expect.items():
+        at = (*path, "expect", name)
+        if name not in outputs:
+            fail("MW501", f"{name!r} is not a rule or table of {reg.id}"
+                 f"{suggest(name, list(outputs))}", at, name, key=True)
+            continue
+        try:
+            expect[name] = coerce(raw, outputs[name].type)
+        except ValueProblem as exc:
+            fail("MW502", str(exc), at, raw)
+    for i, name in enumerate(case.missing or []):
+        if name not in reg.inputs:
+            fail("MW501", f"{name!r} is not an input of {reg.id}", (*path, "missing", i), name)
+    for i, name in enumerate(case.categories or []):
+        if name not in reg.categories:
+            fail("MW501", f"{name!r} is not a category of {reg.id}"
+                 f"{suggest(name, list(reg.categories))}", (*path, "categories", i), name)
+    return TestCase(case.name, case.date, inputs, expect, source.position(path), case.status,
+                    tuple(case.missing) if case.missing is not None else None,
+                    tuple(case.categories) if case.categories is not None else None, case.demo,
+                    case.description)
+
+
+def read_cases(reg: Regulation, inline: Sequence[tuple[Source, list[schema.Case], PathT]],
+               files: Iterable[Source]) -> tuple[TestCase, ...]:
+    """Check every test of a regulation; raises ``SpecErrors`` listing all problems."""
+    groups = list(inline)
+    for source in files:
+        doc = validate(source, schema.CaseFile)
+        groups.append((source, doc.tests, ("tests",)))
+    errors: list[SpecError] = []
+    cases = [_case(reg, source, case, (*base, i), errors)
+             for source, items, base in groups for i, case in enumerate(items)]
+    if errors:
+        raise SpecErrors(errors)
+    return tuple(cases)

@@ -1,0 +1,230 @@
+"""The published shape of a regulation document (pydantic models; ``maatwerk schema`` exports it
+as JSON Schema).
+
+This module checks only the shape: keys, types and simple forms. What the values mean (formulas,
+names, types, dates of parameter values) is checked by ``maatwerk.spec.build``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+IDENT_PATTERN = r"^[a-z][a-z0-9_]*$"
+Identifier = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=64)]
+RegulationId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+InputKind = Literal["bool", "integer", "decimal", "money", "date", "enum", "text"]
+ValueKind = Literal["bool", "integer", "decimal", "money", "date", "text"]
+HitPolicy = Literal["unique", "first", "collect"]
+Provenance = Literal["statute", "practice", "illustrative"]
+
+
+def _as_text(value: Any) -> Any:
+    """Formulas may be written as bare YAML numbers or booleans; keep them as formula text."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    return value
+
+
+def _as_translations(value: Any) -> Any:
+    return {"nl": value} if isinstance(value, str) else value
+
+
+def _as_basis(value: Any) -> Any:
+    return {"title": value} if isinstance(value, str) else value
+
+
+def _as_subject(value: Any) -> Any:
+    return {"type": value} if isinstance(value, str) else value
+
+
+Expression = Annotated[str, BeforeValidator(_as_text), StringConstraints(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Translations(Model):
+    """Text in Dutch, with an optional English version."""
+
+    nl: str
+    en: str | None = None
+
+
+Text = Annotated[Translations, BeforeValidator(_as_translations)]
+
+
+class LegalBasis(Model):
+    """A citation: the law or regulation, its BWB id, and the article."""
+
+    title: str
+    bwb: Annotated[str, StringConstraints(pattern=r"^BWBR[0-9]{7}$")] | None = None
+    article: str | None = None
+    url: str | None = None
+
+
+Basis = Annotated[LegalBasis, BeforeValidator(_as_basis)]
+
+
+class Validity(Model):
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+
+class Subject(Model):
+    """Who or what a decision is about: a person, household, organisation or an object type."""
+
+    type: Literal["person", "household", "organisation", "object"]
+    object: Identifier | None = None
+    label: Text | None = None
+
+
+class Input(Model):
+    type: InputKind
+    label: Text
+    question: Text | None = None
+    description: Text | None = None
+    unit: str | None = None
+    source: str
+    values: dict[str, Text] | None = None
+    min: int | Decimal | None = None
+    max: int | Decimal | None = None
+
+
+class ParameterValue(Model):
+    from_: dt.date = Field(alias="from")
+    value: Any
+    reference: str
+    note: Text | None = None
+
+
+class Statutory(Model):
+    """The statutory derivation of a parameter whose value in practice differs from it."""
+
+    formula: Expression
+    reference: str
+    note: Text | None = None
+
+
+class Parameter(Model):
+    type: ValueKind
+    label: Text | None = None
+    description: Text | None = None
+    unit: str | None = None
+    keys: list[str] | None = None
+    provenance: Provenance = "statute"
+    values: list[ParameterValue] = Field(min_length=1)
+    statutory: Statutory | None = None
+
+
+class RuleVersion(Model):
+    from_: dt.date = Field(alias="from")
+    formula: Expression
+    reference: str | None = None
+
+
+class Rule(Model):
+    formula: Expression | None = None
+    versions: list[RuleVersion] | None = Field(default=None, min_length=1)
+    type: ValueKind | None = None
+    label: Text | None = None
+    description: Text | None = None
+    unit: str | None = None
+    reference: str | None = None
+    provenance: Provenance = "statute"
+    explain: Text | None = None
+
+
+class Row(Model):
+    when: Expression
+    then: Expression
+    label: Text | None = None
+    reference: str | None = None
+
+
+class Table(Model):
+    """A decision table: rows of a condition and a value, with a hit policy."""
+
+    hit_policy: HitPolicy = "unique"
+    aggregate: Literal["sum", "min", "max", "count"] | None = None
+    type: ValueKind | None = None
+    label: Text | None = None
+    reference: str | None = None
+    explain: Text | None = None
+    rows: list[Row] = Field(min_length=1)
+    otherwise: Expression | None = None
+
+
+class ParameterOverride(Model):
+    values: list[ParameterValue] = Field(min_length=1)
+
+
+class RuleOverride(Model):
+    formula: Expression
+    reference: str | None = None
+    explain: Text | None = None
+
+
+class Category(Model):
+    """A policy category: a group with a membership condition, a legal basis and overrides."""
+
+    label: Text
+    description: Text | None = None
+    when: Expression
+    legal_basis: Basis
+    precedence: int | None = None
+    parameters: dict[Identifier, ParameterOverride] = Field(default_factory=dict)
+    rules: dict[Identifier, RuleOverride] = Field(default_factory=dict)
+
+
+class Case(Model):
+    """A test written as data: inputs, a reference date and what is expected."""
+
+    name: str
+    date: dt.date
+    description: Text | None = None
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    expect: dict[str, Any] = Field(default_factory=dict)
+    status: Literal["determined", "indeterminate"] | None = None
+    missing: list[str] | None = None
+    categories: list[str] | None = None
+    demo: bool = False
+
+
+class Regulation(Model):
+    id: RegulationId
+    version: str
+    title: Text
+    authority: str
+    legal_basis: list[Basis] = Field(min_length=1)
+    subject: Annotated[Subject, BeforeValidator(_as_subject)]
+    valid: Validity
+    description: Text | None = None
+    inputs: dict[Identifier, Input] = Field(default_factory=dict)
+    parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
+    rules: dict[Identifier, Rule] = Field(min_length=1)
+    tables: dict[Identifier, Table] = Field(default_factory=dict)
+    outputs: list[Identifier] = Field(min_length=1)
+    category_policy: HitPolicy = "unique"
+    categories: dict[Identifier, Category] = Field(default_factory=dict)
+    tests: list[Case] = Field(default_factory=list)
+
+
+class CaseFile(Model):
+    """A separate file of tests for a regulation kept as a folder."""
+
+    tests: list[Case] = Field(min_length=1)
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of a regulation document."""
+    schema = Regulation.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "maatwerk regulation"
+    return schema

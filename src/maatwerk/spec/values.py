@@ -1,0 +1,117 @@
+"""Reading typed values (parameter values, test data, case inputs from the CLI or JSON).
+
+Runtime representation: ``bool``; ``int`` for integer; ``Decimal`` for decimal and money (exact,
+never a binary float); ``datetime.date``; ``str`` for text and enumerations.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from maatwerk.spec.types import Type
+
+MAX_DIGITS = 15
+MAX_DECIMALS = 12
+_NUMBER = re.compile(r"[-+]?[0-9]+(_[0-9]{3})*(\.[0-9]+)?\Z")
+_TRUE = {"true", "ja", "yes", "1"}
+_FALSE = {"false", "nee", "no", "0"}
+
+
+class ValueProblem(ValueError):
+    """A value does not fit its type; the message says what was expected."""
+
+
+def _number(value: Any, what: str) -> Decimal:
+    if isinstance(value, bool):
+        raise ValueProblem(f"expected {what}, not true/false")
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
+        text = value.strip().removeprefix("€").strip()
+        if "," in text:
+            raise ValueProblem(f"expected {what} written with a decimal point and no thousands "
+                               "separators, like 2112.50")
+        if not _NUMBER.match(text):
+            raise ValueProblem(f"expected {what}")
+        number = Decimal(text.replace("_", ""))
+    else:
+        raise ValueProblem(f"expected {what}")
+    if not number.is_finite():
+        raise ValueProblem(f"expected {what}, not {value}")
+    _, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)
+    whole = len(digits) + exponent
+    if whole > MAX_DIGITS:
+        raise ValueProblem(f"expected {what} of at most {MAX_DIGITS} digits before the point")
+    if exponent < -MAX_DECIMALS:
+        raise ValueProblem(f"expected {what} with at most {MAX_DECIMALS} decimals")
+    return number
+
+
+def coerce(value: Any, type_: Type) -> Any:
+    """``value`` in the runtime representation of ``type_``; raises ``ValueProblem``."""
+    kind = type_.kind
+    if value is None:
+        raise ValueProblem(f"expected {_describe(type_)}, not an empty value")
+    if kind == "bool":
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
+            return value.strip().lower() in _TRUE
+        raise ValueProblem("expected true or false")
+    if kind == "integer":
+        number = _number(value, "a whole number")
+        if number != number.to_integral_value():
+            raise ValueProblem("expected a whole number")
+        return int(number)
+    if kind in ("decimal", "money"):
+        number = _number(value, "an amount in euros" if kind == "money" else "a number")
+        return number
+    if kind == "date":
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        raise ValueProblem("expected a date written as YYYY-MM-DD")
+    if kind == "enum":
+        if isinstance(value, str) and value in type_.values:
+            return value
+        raise ValueProblem(f"expected one of: {', '.join(type_.values)}")
+    if isinstance(value, str):
+        if len(value) > 10_000:
+            raise ValueProblem("expected a text of at most 10,000 characters")
+        return value
+    raise ValueProblem("expected text")
+
+
+def _describe(type_: Type) -> str:
+    return {"bool": "true or false", "integer": "a whole number", "decimal": "a number",
+            "money": "an amount in euros", "date": "a date", "text": "text"}.get(
+        type_.kind, f"one of: {', '.join(type_.values)}")
+
+
+def to_json(value: Any) -> Any:
+    """A value as JSON: amounts and decimals as exact strings, dates as ISO text."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, Fraction):
+        return f"{value.numerator}/{value.denominator}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    try:
+        return str(Decimal(value))
+    except (InvalidOperation, TypeError, ValueError):
+        return str(value)
