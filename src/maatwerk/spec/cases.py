@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from maatwerk.spec import schema
-from maatwerk.spec.errors import SpecError, SpecErrors
+from maatwerk.spec.errors import CODES, SpecError, SpecErrors
 from maatwerk.spec.model import Regulation, TestCase
 from maatwerk.spec.source import PathT, Source, dotted
 from maatwerk.spec.typecheck import suggest
@@ -48,6 +48,8 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
             expect[name] = coerce(raw, outputs[name].type)
         except ValueProblem as exc:
             fail("MW502", str(exc), at, raw)
+    if case.error is not None and case.error not in CODES:
+        fail("MW502", "not a known error code", (*path, "error"), case.error)
     for i, name in enumerate(case.missing or []):
         if name not in reg.inputs:
             fail("MW501", f"{name!r} is not an input of {reg.id}", (*path, "missing", i), name)
@@ -57,8 +59,8 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
                  f"{suggest(name, list(reg.categories))}", (*path, "categories", i), name)
     return TestCase(case.name, case.date, inputs, expect, source.position(path), case.status,
                     tuple(case.missing) if case.missing is not None else None,
-                    tuple(case.categories) if case.categories is not None else None, case.demo,
-                    case.description)
+                    tuple(case.categories) if case.categories is not None else None, case.error,
+                    case.demo, case.description)
 
 
 def read_cases(reg: Regulation, inline: Sequence[tuple[Source, list[schema.Case], PathT]],

@@ -152,6 +152,7 @@ class TestCase:
     status: str | None = None
     missing: tuple[str, ...] | None = None
     categories: tuple[str, ...] | None = None
+    error: str | None = None
     demo: bool = False
     description: Translations | None = None
 

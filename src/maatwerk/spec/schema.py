@@ -194,6 +194,7 @@ class Case(Model):
     status: Literal["determined", "indeterminate"] | None = None
     missing: list[str] | None = None
     categories: list[str] | None = None
+    error: Annotated[str, StringConstraints(pattern=r"^MW[0-9]{3}$")] | None = None
     demo: bool = False
 
 

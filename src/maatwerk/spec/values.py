@@ -72,9 +72,12 @@ def coerce(value: Any, type_: Type) -> Any:
         if number != number.to_integral_value():
             raise ValueProblem("expected a whole number")
         return int(number)
-    if kind in ("decimal", "money"):
-        number = _number(value, "an amount in euros" if kind == "money" else "a number")
-        return number
+    if kind == "money":
+        return _number(value, "an amount in euros")
+    if kind == "decimal":
+        if isinstance(value, str) and value.strip().endswith("%"):
+            return _number(value.strip()[:-1], "a percentage like 13.7%") / 100
+        return _number(value, "a number or a percentage like 13.7%")
     if kind == "date":
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
             return value

@@ -1,0 +1,237 @@
+"""The ``maatwerk`` command.
+
+Every command reports problems as one line each (``file:line:col: CODE path: message (got …)``)
+on stderr and exits non-zero; no traceback reaches the user (set ``MAATWERK_DEBUG=1`` to see one
+for an internal error).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from maatwerk import __version__
+from maatwerk.engine.check import check as check_one
+from maatwerk.engine.check import load_checked
+from maatwerk.engine.decide import decider
+from maatwerk.engine.plan import Plans
+from maatwerk.engine.testing import run
+from maatwerk.spec.build import discover
+from maatwerk.spec.errors import CODES, MaatwerkError
+from maatwerk.spec.graph import inputs_for
+from maatwerk.spec.schema import json_schema
+from maatwerk.spec.source import load_file
+
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+def _date(value: str, what: str = "--date") -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"expected a date written as YYYY-MM-DD (got {value!r})",
+                                 param_hint=what) from None
+
+
+def _fail(message: str) -> None:
+    click.echo(message, err=True)
+    sys.exit(EXIT_PROBLEM)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="maatwerk")
+def cli() -> None:
+    """maatwerk: regulations as code, with tailoring as a declared and measured part of every
+    decision."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+def check(paths: Sequence[str]) -> None:
+    """Check regulations: schema, names, types, cycles, overlaps, unreachable rules, tests."""
+    failed = 0
+    for path in discover(paths):
+        result = check_one(path)
+        if result.ok and result.regulation is not None:
+            reg = result.regulation
+            click.echo(f"ok  {path}: {reg.id} {reg.version} — {len(reg.rules)} rules, "
+                       f"{len(reg.tables)} tables, {len(reg.categories)} categories, "
+                       f"{len(reg.tests)} tests")
+        else:
+            failed += 1
+            for error in result.errors:
+                click.echo(error.render(), err=True)
+    if failed:
+        _fail(f"{failed} regulation(s) with problems")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-v", "--verbose", is_flag=True, help="List every test, not only failures.")
+def test(paths: Sequence[str], verbose: bool) -> None:
+    """Run the tests written as data in regulations."""
+    passed = failed = 0
+    for path in discover(paths):
+        reg = load_checked(path)
+        for outcome in run(reg):
+            if outcome.passed:
+                passed += 1
+                if verbose:
+                    click.echo(f"PASS {outcome.report()}")
+            else:
+                failed += 1
+                click.echo(f"FAIL {outcome.report()}", err=True)
+    click.echo(f"{passed} passed, {failed} failed")
+    if failed:
+        sys.exit(EXIT_PROBLEM)
+
+
+def _read_inputs(file: str | None, sets: Sequence[str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    if file:
+        if file.endswith(".json"):
+            try:
+                loaded = json.loads(Path(file).read_text("utf-8"), parse_float=str)
+            except (OSError, json.JSONDecodeError) as exc:
+                raise click.BadParameter(f"cannot read {file}: {exc}",
+                                         param_hint="--inputs") from None
+        else:
+            loaded = load_file(file).data
+        if not isinstance(loaded, dict):
+            raise click.BadParameter(f"{file} must hold a mapping of input names to values",
+                                     param_hint="--inputs")
+        values.update(loaded)
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"expected name=value (got {item!r})", param_hint="--set")
+        values[name.strip()] = value.strip()
+    return values
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--date", "date_", required=True, help="The reference date (peildatum).")
+@click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="An input value.")
+@click.option("--inputs", "inputs_file", type=click.Path(), help="Inputs from a JSON/YAML file.")
+@click.option("--json", "as_json", is_flag=True, help="Print the whole decision as JSON.")
+@click.option("--explain", is_flag=True, help="Print the explanation.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None, as_json: bool,
+           explain: bool, lang: str) -> None:
+    """Decide one case: outputs, layers, trace, explanation and receipt."""
+    day = _date(date_)
+    reg = load_checked(path)
+    decision = decider(reg).decide(day, _read_inputs(inputs_file, sets))
+    if as_json:
+        click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
+        return
+    if explain:
+        click.echo(decision.explanation(lang))
+        return
+    data = decision.to_json(trace=False, explanation=False)
+    click.echo(f"status: {decision.status}")
+    for name, value in data["outputs"].items():
+        click.echo(f"{name}: {value}  ({decision.deciding_layer.get(name)})")
+    if decision.missing:
+        click.echo(f"missing: {', '.join(decision.missing)}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.argument("output")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def inputs(path: str, output: str, as_json: bool, lang: str) -> None:
+    """The inputs that deciding OUTPUT may need, with their questions and sources."""
+    from maatwerk.engine.format import text
+    reg = load_checked(path)
+    if output not in reg.rules and output not in reg.tables:
+        from maatwerk.spec.typecheck import suggest
+        _fail(f"{output!r} is not a rule or table of {reg.id}"
+              f"{suggest(output, [*reg.rules, *reg.tables])}; outputs: {', '.join(reg.outputs)}")
+    names = inputs_for(reg, output)
+    rows = []
+    for name in names:
+        inp = reg.inputs[name]
+        rows.append({"name": name, "type": str(inp.type.kind), "unit": inp.unit,
+                     "source": inp.source, "label": text(inp.label, lang),
+                     "question": text(inp.question, lang) or None,
+                     "values": list(inp.type.values) or None})
+    if as_json:
+        click.echo(json.dumps({"regulation": reg.id, "output": output, "inputs": rows},
+                              ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        values = f" [{', '.join(row['values'])}]" if row["values"] else ""
+        question = f" — {row['question']}" if row["question"] else ""
+        click.echo(f"{row['name']}: {row['type']}{values} (bron: {row['source']}){question}")
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--date", "date_", required=True, help="The reference date (peildatum).")
+@click.option("--category", "categories", multiple=True, help="Apply this category.")
+def plan(path: str, date_: str, categories: Sequence[str]) -> None:
+    """Show the plan in force on a date: formulas, parameter values, categories."""
+    reg = load_checked(path)
+    chosen = []
+    for name in categories:
+        if name not in reg.categories:
+            _fail(f"{name!r} is not a category of {reg.id}; categories: "
+                  f"{', '.join(reg.categories) or 'none'}")
+        chosen.append(reg.categories[name])
+    click.echo(Plans(reg).get(_date(date_), chosen).explain())
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of a regulation document."""
+    click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+@cli.command()
+def errors() -> None:
+    """List every error code with its summary (docs/errors.md explains each)."""
+    for code, summary in CODES.items():
+        click.echo(f"{code}  {summary}")
+
+
+@cli.command()
+@click.argument("path", required=False, default="regulations", type=click.Path())
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def demo(path: str, lang: str) -> None:
+    """Decide the sample cases of the worked regulations and print their explanations."""
+    from maatwerk.demo import run_demo
+    run_demo(path, lang)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Entry point: runs the command and turns every error into a message."""
+    try:
+        cli.main(args=argv, prog_name="maatwerk", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(EXIT_PROBLEM)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(EXIT_USAGE)
+    except MaatwerkError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(EXIT_PROBLEM)
+    except SystemExit:
+        raise
+    except Exception as exc:  # an internal error: a message, never a traceback
+        if os.environ.get("MAATWERK_DEBUG"):
+            raise
+        click.echo(f"maatwerk: internal error: {type(exc).__name__}: {exc} (set MAATWERK_DEBUG=1 "
+                   "for details)", err=True)
+        sys.exit(70)

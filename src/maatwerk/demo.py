@@ -1,0 +1,34 @@
+"""The demo: decide the worked regulations' sample cases and print their explanations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from maatwerk.engine.check import load_checked
+from maatwerk.engine.decide import decider
+from maatwerk.engine.format import text
+from maatwerk.spec.build import discover
+
+
+def run_demo(path: str | Path, lang: str = "nl") -> None:
+    found = discover([path])
+    if not found:
+        raise click.ClickException(f"no regulations found in {path}")
+    rule = "═" * 78
+    for reg_path in found:
+        reg = load_checked(reg_path)
+        samples = [c for c in reg.tests if c.demo] or list(reg.tests[:1])
+        click.echo(rule)
+        click.echo(f"{text(reg.title, lang)} ({reg.id} {reg.version}) — {reg.authority}")
+        click.echo(rule)
+        for case in samples:
+            click.echo(f"\n▶ {case.name}")
+            description = text(case.description, lang)
+            if description:
+                click.echo(f"  {description}")
+            click.echo("")
+            decision = decider(reg).decide(case.date, case.inputs)
+            click.echo(decision.explanation(lang))
+        click.echo("")
