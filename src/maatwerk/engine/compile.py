@@ -175,7 +175,8 @@ class _Unit:
 
     def _unary(self, node: ir.Unary) -> Fn:
         arg = self.compile(node.arg)
-        fn: Callable[[Any], Any] = (lambda v: not v) if node.op == "not" else exact.neg
+        fn: Callable[[Any], Any] = {"not": lambda v: not v, "-": exact.neg,
+                                    "%": exact.percent}[node.op]
         if self.partial:
             return lambda env: v if type(v := arg(env)) is Unknown else fn(v)
         return lambda env: fn(arg(env))

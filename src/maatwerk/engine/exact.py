@@ -67,6 +67,11 @@ def div(a: Any, b: Any) -> Any:
         return Fraction(a) / Fraction(b)
 
 
+def percent(a: Any) -> Any:
+    """``a%``: a divided by 100."""
+    return div(a, 100)
+
+
 def neg(a: Any) -> Any:
     return CONTEXT.minus(a) if type(a) is Decimal else -a
 

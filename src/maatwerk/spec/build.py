@@ -92,6 +92,11 @@ class Builder:
         return {k: self.value(raw[k], type_, (*path, k), None) for k in keys}
 
 
+def citation(basis: schema.LegalBasis) -> str:
+    """A legal basis as one line: title and article."""
+    return basis.title + (f" {basis.article}" if basis.article else "")
+
+
 def _names(builder: Builder, doc: schema.Regulation) -> None:
     seen: dict[str, str] = {}
     for section in ("inputs", "parameters", "rules", "tables"):
@@ -250,7 +255,7 @@ def _categories(builder: Builder, doc: schema.Regulation,
                               key=True, got=rname)
                 continue
             formula = builder.formula(rspec.formula, (*rpath, "formula"),
-                                      reference=rspec.reference or str(spec.legal_basis.title))
+                                      reference=rspec.reference or citation(spec.legal_basis))
             if formula:
                 rules[rname] = RuleOverride(formula, rspec.explain)
         if when:

@@ -83,6 +83,9 @@ class _ToIR(Transformer[Token, ir.Node]):
             return ir.Lit(-arg.value, arg.kind, _span(*c))
         return ir.Unary("-", arg, _span(*c))
 
+    def pct(self, c: list[Any]) -> ir.Node:
+        return ir.Unary("%", c[0], _span(*c))
+
     def in_(self, c: list[Any]) -> ir.Node:
         return ir.Member(c[0], tuple(c[1]), False, _span(c[0]))
 
@@ -153,7 +156,7 @@ def _parser() -> Lark:
 
 
 _FRIENDLY = {
-    "CMP": "a comparison", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "SLASH": "'/'",
+    "CMP": "a comparison", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "PCT": "'%'", "SLASH": "'/'",
     "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "MONEY": "an amount",
     "DATE": "a date", "STRING": "a text", "TRUE": "true", "FALSE": "false", "LPAR": "'('",
     "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','", "IF": "'if'", "THEN": "'then'",
@@ -185,8 +188,6 @@ def _syntax_error(text: str, exc: UnexpectedInput) -> FormulaError:
         hint = ""
         if ch == "=":
             hint = "; compare with '=='"
-        elif ch == "%":
-            hint = "; a percentage is written directly after a number, like 13.7%"
         elif ch in "&|!":
             hint = "; use 'and', 'or' and 'not'"
         return FormulaError("MW301", f"unexpected character {ch!r}{hint}", exc.pos_in_stream,

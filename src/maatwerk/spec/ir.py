@@ -37,7 +37,7 @@ class Name:
 
 @dataclass(frozen=True, slots=True)
 class Unary:
-    op: str  # "-" | "not"
+    op: str  # "-" | "not" | "%" (percent: divided by 100)
     arg: Node
     span: Span = field(default=(0, 0), compare=False)
 
@@ -147,6 +147,8 @@ def render(node: Node, parent: int = 0) -> str:
     if isinstance(node, Unary):
         if node.op == "not":
             return _wrap(f"not {render(node.arg, 3)}", 3, parent)
+        if node.op == "%":
+            return f"{render(node.arg, 8)}%"
         return _wrap(f"-{render(node.arg, 7)}", 7, parent)
     if isinstance(node, Binary):
         prec = _PRECEDENCE[node.op]

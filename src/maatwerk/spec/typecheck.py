@@ -16,6 +16,8 @@ from maatwerk.spec.builtins import BUILTINS
 from maatwerk.spec.types import (
     BOOL,
     DATE,
+    DECIMAL,
+    NUMBERS,
     QUANTITIES,
     SIMPLE,
     Type,
@@ -129,6 +131,11 @@ class Checker:
             self._expect_bool(node.arg, "the operand of 'not'")
             return Typed(BOOL)
         t = self.infer(node.arg)
+        if node.op == "%":
+            if t.type.kind not in NUMBERS:
+                raise Fault("MW304", f"only a number can be a percentage, not {t.type}",
+                            node.span)
+            return Typed(DECIMAL, t.literal)
         if t.type.kind not in QUANTITIES:
             raise Fault("MW304", f"cannot negate {t.type}", node.span)
         return t
