@@ -165,7 +165,7 @@ _FRIENDLY = {
 }
 
 
-_OPERATORS = {"'+'", "'-'", "'*'", "'/'", "a comparison", "'and'", "'or'", "'in'", "'not'", "'['",
+_OPERATORS = {"'+'", "'-'", "'%'", "'*'", "'/'", "a comparison", "'and'", "'or'", "'in'", "'not'", "'['",
               "'('"}
 
 

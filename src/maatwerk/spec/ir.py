@@ -130,7 +130,8 @@ def render_literal(value: LitValue, kind: str) -> str:
     if kind == "text":
         return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
     if kind == "money":
-        return f"€{value}"
+        assert isinstance(value, (int, Decimal))
+        return f"-€{-value}" if value < 0 else f"€{value}"
     if kind == "date":
         return str(value)
     if kind == "percent" and isinstance(value, Decimal):
@@ -152,8 +153,9 @@ def render(node: Node, parent: int = 0) -> str:
         return _wrap(f"-{render(node.arg, 7)}", 7, parent)
     if isinstance(node, Binary):
         prec = _PRECEDENCE[node.op]
+        left_prec = prec + 1 if prec == 4 else prec  # comparisons do not chain
         right_prec = prec + 1 if node.op in ("-", "/") or prec == 4 else prec
-        text = f"{render(node.left, prec)} {node.op} {render(node.right, right_prec)}"
+        text = f"{render(node.left, left_prec)} {node.op} {render(node.right, right_prec)}"
         return _wrap(text, prec, parent)
     if isinstance(node, If):
         text = f"if {render(node.test)} then {render(node.then)} else {render(node.other)}"

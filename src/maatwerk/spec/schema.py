@@ -209,7 +209,7 @@ class Regulation(Model):
     description: Text | None = None
     inputs: dict[Identifier, Input] = Field(default_factory=dict)
     parameters: dict[Identifier, Parameter] = Field(default_factory=dict)
-    rules: dict[Identifier, Rule] = Field(min_length=1)
+    rules: dict[Identifier, Rule] = Field(default_factory=dict)
     tables: dict[Identifier, Table] = Field(default_factory=dict)
     outputs: list[Identifier] = Field(min_length=1)
     category_policy: HitPolicy = "unique"

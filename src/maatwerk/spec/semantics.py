@@ -143,7 +143,7 @@ class Semantics:
         if cycle:
             path = ("rules", cycle[0]) if cycle[0] in self.rules else ("tables", cycle[0])
             self.b.error("MW401", "these depend on each other in a cycle: "
-                         + " → ".join(cycle), path, key=True, got=cycle[0])
+                         + " → ".join(cycle), path, key=True)
             return
         for cat in self.categories.values():
             if not cat.rules:
@@ -155,7 +155,7 @@ class Semantics:
             if cycle:
                 self.b.error("MW401", f"with category {cat.name!r} these depend on each other "
                              "in a cycle: " + " → ".join(cycle), ("categories", cat.name),
-                             key=True, got=cycle[0])
+                             key=True)
 
     def _check(self, formula: Formula) -> Typed | None:
         try:

@@ -129,6 +129,9 @@ def load_text(text: str, file: str) -> Source:
         mark = exc.problem_mark or exc.context_mark
         pos = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file, 1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:
+            raise SpecError("MW105", f"the document is nested deeper than {MAX_DEPTH} levels",
+                            position=pos) from None
         raise SpecError("MW102", f"invalid YAML: {problem}", position=pos) from None
     except yaml.YAMLError as exc:
         raise SpecError("MW102", f"invalid YAML: {exc}", position=Position(file, 1, 1)) from None
