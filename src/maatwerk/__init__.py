@@ -10,9 +10,18 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from maatwerk.engine.decide import Decider, decide  # noqa: E402
-from maatwerk.spec.build import load, loads  # noqa: E402
-from maatwerk.spec.errors import DecisionError, MaatwerkError, SpecError, SpecErrors  # noqa: E402
+from maatwerk.engine.decide import Decider, decide
+from maatwerk.spec.build import load, loads
+from maatwerk.spec.errors import DecisionError, MaatwerkError, SpecError, SpecErrors
 
-__all__ = ["DecisionError", "Decider", "MaatwerkError", "SpecError", "SpecErrors",
-           "__version__", "decide", "load", "loads"]
+__all__ = [
+           "Decider",
+           "DecisionError",
+           "MaatwerkError",
+           "SpecError",
+           "SpecErrors",
+           "__version__",
+           "decide",
+           "load",
+           "loads",
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -29,12 +30,12 @@ def test_division_is_exact(a: Decimal | int, b: Decimal | int) -> None:
 
 @given(st.lists(numbers, min_size=2, max_size=12))
 def test_long_products_stay_exact(values: list[Decimal | int]) -> None:
-    result: object = 1
+    result: Any = 1
     expected = Fraction(1)
     for v in values:
         result = exact.mul(result, v)
         expected *= Fraction(v)
-    assert Fraction(result) == expected  # type: ignore[arg-type]
+    assert Fraction(result) == expected
 
 
 def _reference_round(x: Fraction, places: int, mode: str) -> Fraction:

@@ -124,7 +124,7 @@ class _Unit:
         self.owner = owner
         self.partial = compiler.partial
 
-    def compile(self, node: ir.Node) -> Fn:  # noqa: PLR0911
+    def compile(self, node: ir.Node) -> Fn:
         if isinstance(node, ir.Lit):
             value = node.value
             return lambda env: value
@@ -315,12 +315,11 @@ def _table(c: Compiler, table: TableDef) -> Fn:
                     env.branches.append((name, row.when.expr, index))
                     return then(env)
                 hits.append((index, then, row))
-        if policy == "unique":
-            if len(hits) > 1:
-                (i, _, a), (j, _, b) = hits[0], hits[1]
-                raise EvalProblem("MW607", f"rows {i + 1} ({a.when.text.strip()}) and {j + 1} "
-                                  f"({b.when.text.strip()}) of table {name!r} both match; a "
-                                  "unique table allows one", b.when, (0, 0))
+        if policy == "unique" and len(hits) > 1:
+            (i, _, a), (j, _, b) = hits[0], hits[1]
+            raise EvalProblem("MW607", f"rows {i + 1} ({a.when.text.strip()}) and {j + 1} "
+                              f"({b.when.text.strip()}) of table {name!r} both match; a "
+                              "unique table allows one", b.when, (0, 0))
         if not hits:
             if otherwise is None and aggregate in ("count", "sum"):
                 return 0

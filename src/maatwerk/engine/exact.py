@@ -94,9 +94,7 @@ def _round_fraction(value: Fraction, places: int, mode: str) -> Decimal:
     scaled = value * 10**places
     floor = scaled.numerator // scaled.denominator
     rest = scaled - floor  # 0 <= rest < 1
-    if rest == 0:
-        n = floor
-    elif mode == "floor":
+    if rest == 0 or mode == "floor":
         n = floor
     elif mode == "ceil":
         n = floor + 1

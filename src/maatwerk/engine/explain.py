@@ -23,7 +23,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 
 WORDS: dict[str, dict[str, str]] = {
     "nl": {
-        "decision": "besluit op peildatum", "outcome": "Uitkomst", "categories": "Beleidscategorieën",
+        "decision": "besluit op peildatum", "outcome": "Uitkomst",
+        "categories": "Beleidscategorieën",
         "none": "Geen van de beleidscategorieën is van toepassing.",
         "applies": "U valt in de categorie", "instead": "in plaats van",
         "calculation": "Zo is het berekend", "facts": "Gebruikte gegevens", "source": "bron",
@@ -202,7 +203,7 @@ def _calculation(decision: Decision, v: _Values, lang: str) -> list[str]:
         formula = rule.at(decision.date) or rule.versions[0]
         template = rule.explain
         if name in overrides:
-            cat, override = overrides[name]
+            _, override = overrides[name]
             formula = override.formula
             template = override.explain or template
         reference = formula.reference or rule.reference

@@ -19,12 +19,12 @@ from typing import Any
 
 from maatwerk.engine.compile import Compiler, Env, EvalProblem, Fn, Missing
 from maatwerk.engine.format import value as show
-from maatwerk.engine.plan import Plans
 from maatwerk.engine.functions import add_days, add_years
+from maatwerk.engine.plan import Plans
 from maatwerk.spec import ir
 from maatwerk.spec.errors import DecisionError, SpecError
 from maatwerk.spec.graph import full_graph, reachable
-from maatwerk.spec.model import CategoryDef, Formula, Regulation, TableDef
+from maatwerk.spec.model import Formula, Regulation, TableDef
 from maatwerk.spec.source import dotted
 
 MAX_COMBINATIONS = 4000

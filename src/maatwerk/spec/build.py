@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from maatwerk.spec import schema
-from maatwerk.spec.cases import read_cases
 from maatwerk.spec.builtins import BUILTINS
+from maatwerk.spec.cases import read_cases
 from maatwerk.spec.errors import SpecError, SpecErrors
 from maatwerk.spec.formula import KEYWORDS, FormulaError, parse
 from maatwerk.spec.model import (
@@ -335,9 +335,8 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
             found.append(p)
         elif p.is_dir():
             for child in sorted(p.iterdir()):
-                if child.is_dir() and (child / REGULATION_FILE).is_file():
-                    found.append(child)
-                elif child.is_file() and child.suffix in (".yaml", ".yml"):
+                folder = child.is_dir() and (child / REGULATION_FILE).is_file()
+                if folder or (child.is_file() and child.suffix in (".yaml", ".yml")):
                     found.append(child)
         else:
             found.append(p)  # reported as unreadable by load()

@@ -12,7 +12,7 @@ from typing import Any
 
 from maatwerk.spec import schema
 from maatwerk.spec.errors import CODES, SpecError, SpecErrors
-from maatwerk.spec.model import Regulation, TestCase
+from maatwerk.spec.model import Regulation, RuleDef, TableDef, TestCase
 from maatwerk.spec.source import PathT, Source, dotted
 from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.validate import validate
@@ -37,7 +37,7 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
         except ValueProblem as exc:
             fail("MW502", str(exc), at, raw)
     expect: dict[str, Any] = {}
-    outputs = {**reg.rules, **reg.tables}
+    outputs: dict[str, RuleDef | TableDef] = {**reg.rules, **reg.tables}
     for name, raw in case.expect.items():
         at = (*path, "expect", name)
         if name not in outputs:

@@ -50,8 +50,9 @@ def check_number(text: str, offset: int) -> Decimal:
 
 
 def _span(*parts: Any) -> ir.Span:
-    spans = [p.span if not isinstance(p, Token) else (p.start_pos, p.end_pos)
-             for p in parts if p is not None]
+    spans: list[tuple[int, int]] = [
+        p.span if not isinstance(p, Token) else (p.start_pos or 0, p.end_pos or 0)
+        for p in parts if p is not None]
     return (min(s[0] for s in spans), max(s[1] for s in spans))
 
 
@@ -92,7 +93,7 @@ class _ToIR(Transformer[Token, ir.Node]):
     def not_in(self, c: list[Any]) -> ir.Node:
         return ir.Member(c[0], tuple(c[1]), True, _span(c[0]))
 
-    def list(self, c: list[Any]) -> list[ir.Node]:
+    def items(self, c: list[Any]) -> list[ir.Node]:
         return [x for x in c if x is not None]
 
     def index(self, c: list[Any]) -> ir.Node:
@@ -156,7 +157,8 @@ def _parser() -> Lark:
 
 
 _FRIENDLY = {
-    "CMP": "a comparison", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "PCT": "'%'", "SLASH": "'/'",
+    "CMP": "a comparison", "PLUS": "'+'", "MINUS": "'-'", "STAR": "'*'", "PCT": "'%'",
+    "SLASH": "'/'",
     "NAME": "a name", "NUMBER": "a number", "PERCENT": "a percentage", "MONEY": "an amount",
     "DATE": "a date", "STRING": "a text", "TRUE": "true", "FALSE": "false", "LPAR": "'('",
     "RPAR": "')'", "LSQB": "'['", "RSQB": "']'", "COMMA": "','", "IF": "'if'", "THEN": "'then'",
@@ -165,8 +167,8 @@ _FRIENDLY = {
 }
 
 
-_OPERATORS = {"'+'", "'-'", "'%'", "'*'", "'/'", "a comparison", "'and'", "'or'", "'in'", "'not'", "'['",
-              "'('"}
+_OPERATORS = {"'+'", "'-'", "'%'", "'*'", "'/'", "a comparison", "'and'", "'or'", "'in'",
+              "'not'", "'['", "'('"}
 
 
 def _expected(names: set[str]) -> str:
@@ -184,14 +186,13 @@ def _expected(names: set[str]) -> str:
 def _syntax_error(text: str, exc: UnexpectedInput) -> FormulaError:
     offset = getattr(exc, "pos_in_stream", None) or 0
     if isinstance(exc, UnexpectedCharacters):
-        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        ch = text[offset] if offset < len(text) else ""
         hint = ""
         if ch == "=":
             hint = "; compare with '=='"
         elif ch in "&|!":
             hint = "; use 'and', 'or' and 'not'"
-        return FormulaError("MW301", f"unexpected character {ch!r}{hint}", exc.pos_in_stream,
-                            ch)
+        return FormulaError("MW301", f"unexpected character {ch!r}{hint}", offset, ch)
     if isinstance(exc, UnexpectedEOF):
         return FormulaError("MW301", f"the formula ends too early; expected "
                             f"{_expected(set(exc.expected))}", len(text.rstrip()), "end")

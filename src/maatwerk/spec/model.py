@@ -199,9 +199,11 @@ class Regulation:
         return None
 
     def type_of(self, name: str) -> Type:
-        for table in (self.inputs, self.parameters, self.rules, self.tables):
+        tables: tuple[Mapping[str, InputDef | ParameterDef | RuleDef | TableDef], ...] = (
+            self.inputs, self.parameters, self.rules, self.tables)
+        for table in tables:
             if name in table:
-                return table[name].type  # type: ignore[no-any-return, attr-defined]
+                return table[name].type
         raise KeyError(name)
 
     def valid_on(self, day: dt.date) -> bool:

@@ -176,7 +176,7 @@ class Semantics:
                 return  # later formulas would report follow-on errors
         for cat in self.categories.values():
             self._infer_category(cat)
-        for name, par in self.parameters.items():
+        for par in self.parameters.values():
             if par.statutory is None:
                 continue
             found = self._check(par.statutory)

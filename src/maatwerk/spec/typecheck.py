@@ -95,7 +95,7 @@ class Checker:
         assert found is not None, node.name
         return Typed(found)
 
-    def _infer(self, node: ir.Node) -> Typed:  # noqa: PLR0911
+    def _infer(self, node: ir.Node) -> Typed:
         if isinstance(node, ir.Lit):
             kind = {"percent": "decimal"}.get(node.kind, node.kind)
             return Typed(SIMPLE[kind], literal=True)
@@ -153,7 +153,7 @@ class Checker:
         if node.op == "+":
             return additive(left, right, "add")
         if node.op == "-":
-            if left.type == DATE or right.type == DATE:
+            if DATE in (left.type, right.type):
                 raise TypeProblem("dates cannot be subtracted; use days_between(), "
                                   "completed_months() or completed_years()")
             return additive(left, right, "subtract")

@@ -55,9 +55,9 @@ def _clean(data: Any, loc: tuple[Any, ...], missing: bool) -> PathT:
     for i, key in enumerate(loc):
         if key == "[key]":
             break
-        if isinstance(node, dict) and key in node:
-            node = node[key]
-        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+        in_dict = isinstance(node, dict) and key in node
+        in_list = isinstance(node, list) and isinstance(key, int) and key < len(node)
+        if in_dict or in_list:
             node = node[key]
         elif missing and isinstance(node, dict) and i == len(loc) - 1:
             path.append(key)
