@@ -14,6 +14,7 @@ and a note in the trace. There are two modes:
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,8 +90,8 @@ class Env:
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "+": exact.add, "-": exact.sub, "*": exact.mul, "/": exact.div,
-    "==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,
+    "==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
+    ">": operator.gt, ">=": operator.ge,
 }
 
 
@@ -158,7 +159,14 @@ class _Unit:
             return self._input(name)
         if name == "peildatum":
             return lambda env: env.day
-        return lambda env: env.get(name)
+
+        def ref(env: Env) -> Any:
+            value = env.values.get(name, _NONE)
+            if value is _NONE:
+                value = env.funcs[name](env)
+                env.values[name] = value
+            return value
+        return ref
 
     def _input(self, name: str) -> Fn:
         unknown = Unknown(frozenset({name}))
@@ -199,6 +207,12 @@ class _Unit:
                 a, b = left(env), right(env)
                 return _unknown(a, b) or op(a, b)
             return partial
+        if isinstance(node.right, ir.Lit):
+            constant = node.right.value
+            return lambda env: op(left(env), constant)
+        if isinstance(node.left, ir.Lit):
+            constant = node.left.value
+            return lambda env: op(constant, right(env))
         return lambda env: op(left(env), right(env))
 
     def _logic(self, node: ir.Binary) -> Fn:

@@ -14,7 +14,6 @@ from typing import Any
 
 from maatwerk.engine.compile import Env, Unknown
 from maatwerk.spec import ir
-from maatwerk.spec.graph import topological
 from maatwerk.spec.model import CategoryDef, Regulation
 from maatwerk.spec.values import to_json
 
@@ -104,7 +103,7 @@ class Decision:
                     item["statutory_reference"] = _statutory_reference(reg, use.name)
                 out["parameters"].append(item)
             formulas = _formulas(reg, layer)
-            for name in topological(reg.dependencies):
+            for name in reg.order:
                 if name not in env.values:
                     continue
                 formula, reference, category = formulas.get(name, ("table", None, None))
@@ -164,11 +163,15 @@ def _formulas(reg: Regulation, layer: Layer) -> dict[str, tuple[str, str | None,
         day = day or _layer_day(layer)
         formula = rule.at(day) if day else rule.versions[0]
         assert formula is not None
-        out[name] = (ir.render(formula.expr), formula.reference or rule.reference, None)
+        out[name] = (_text(formula.text), formula.reference or rule.reference, None)
     for cat in layer.categories:
         for name, override in cat.rules.items():
-            out[name] = (ir.render(override.formula.expr), override.formula.reference, cat.name)
+            out[name] = (_text(override.formula.text), override.formula.reference, cat.name)
     return out
+
+
+def _text(formula: str) -> str:
+    return " ".join(formula.split())
 
 
 def _layer_day(layer: Layer) -> dt.date | None:

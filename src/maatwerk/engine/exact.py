@@ -64,7 +64,9 @@ def div(a: Any, b: Any) -> Any:
     try:
         return _div(a, b)
     except _Exact:
-        return Fraction(a) / Fraction(b)
+        na, da = a.as_integer_ratio()
+        nb, db = b.as_integer_ratio()
+        return Fraction(na * db, da * nb)
 
 
 def percent(a: Any) -> Any:
@@ -91,19 +93,19 @@ _QUANTUM = [Decimal(1).scaleb(-p) for p in range(13)]
 
 
 def _round_fraction(value: Fraction, places: int, mode: str) -> Decimal:
-    scaled = value * 10**places
-    floor = scaled.numerator // scaled.denominator
-    rest = scaled - floor  # 0 <= rest < 1
+    den = value.denominator  # always positive
+    floor, rest = divmod(value.numerator * 10**places, den)  # 0 <= rest < den
+    twice = 2 * rest
     if rest == 0 or mode == "floor":
         n = floor
     elif mode == "ceil":
         n = floor + 1
     elif mode == "truncate":
-        n = floor if scaled > 0 else floor + 1
-    elif rest != Fraction(1, 2):
-        n = floor + (1 if rest > Fraction(1, 2) else 0)
+        n = floor if floor >= 0 else floor + 1
+    elif twice != den:
+        n = floor + (1 if twice > den else 0)
     elif mode == "round":  # a tie: away from zero
-        n = floor + 1 if scaled > 0 else floor
+        n = floor + 1 if floor >= 0 else floor
     else:  # a tie: to even
         n = floor if floor % 2 == 0 else floor + 1
     return Decimal(n).scaleb(-places, CONTEXT)

@@ -16,7 +16,6 @@ from maatwerk.engine.compile import ParamUse, Unknown
 from maatwerk.engine.decision import CATEGORY, Decision
 from maatwerk.engine.exact import sub
 from maatwerk.spec import ir
-from maatwerk.spec.graph import topological
 from maatwerk.spec.model import Regulation
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -190,7 +189,7 @@ def _calculation(decision: Decision, v: _Values, lang: str) -> list[str]:
     if final is None:
         return lines
     overrides = {name: (cat, o) for cat in decision.categories for name, o in cat.rules.items()}
-    for name in topological(reg.dependencies):
+    for name in reg.order:
         if name not in final.values:
             continue
         value = final.values[name]

@@ -16,7 +16,6 @@ from typing import Any
 from maatwerk.engine.compile import Compiler, Env, Fn, ParamUse
 from maatwerk.spec import ir
 from maatwerk.spec.errors import DecisionError
-from maatwerk.spec.graph import topological
 from maatwerk.spec.model import CategoryDef, Formula, ParameterDef, Regulation
 from maatwerk.spec.values import to_json
 
@@ -113,8 +112,7 @@ class Plan:
                     else "")
             lines.append(f"  {name} = {_show(use.value)} from {use.valid_from}{stat}{by}")
         lines.append("rules (in order of evaluation):")
-        order = topological(reg.dependencies)
-        for name in order:
+        for name in reg.order:
             if name in self.formulas:
                 by = f"  [category {self.overridden[name]}]" if name in self.overridden else ""
                 text = ir.render(self.formulas[name].expr)

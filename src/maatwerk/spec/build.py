@@ -20,6 +20,7 @@ from maatwerk.spec.builtins import BUILTINS
 from maatwerk.spec.cases import read_cases
 from maatwerk.spec.errors import SpecError, SpecErrors
 from maatwerk.spec.formula import KEYWORDS, FormulaError, parse
+from maatwerk.spec.graph import topological
 from maatwerk.spec.model import (
     CategoryDef,
     Formula,
@@ -298,7 +299,8 @@ def build(source: Source, case_files: Iterable[Source] = ()) -> Regulation:
         tables=table_defs, outputs=tuple(doc.outputs), category_policy=doc.category_policy,
         categories=categories, tests=(), source=source,
         sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
-        dependencies=dependencies, description=doc.description)
+        dependencies=dependencies, order=tuple(topological(dependencies)),
+        description=doc.description)
     tests = read_cases(reg, [(source, doc.tests, ("tests",))], case_files)
     object.__setattr__(reg, "tests", tests)
     return reg

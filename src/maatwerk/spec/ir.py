@@ -154,7 +154,7 @@ def render(node: Node, parent: int = 0) -> str:
     if isinstance(node, Binary):
         prec = _PRECEDENCE[node.op]
         left_prec = prec + 1 if prec == 4 else prec  # comparisons do not chain
-        right_prec = prec + 1 if node.op in ("-", "/") or prec == 4 else prec
+        right_prec = prec + 1  # the tree is left-associative; a right operand keeps brackets
         text = f"{render(node.left, left_prec)} {node.op} {render(node.right, right_prec)}"
         return _wrap(text, prec, parent)
     if isinstance(node, If):

@@ -188,6 +188,7 @@ class Regulation:
     source: Source
     sha256: str
     dependencies: Mapping[str, frozenset[str]]
+    order: tuple[str, ...] = ()  # rules and tables, each after what it depends on
     description: Translations | None = None
 
     def kind_of(self, name: str) -> str | None:

@@ -17,6 +17,7 @@ from maatwerk.spec.types import Type
 MAX_DIGITS = 15
 MAX_DECIMALS = 12
 _NUMBER = re.compile(r"[-+]?[0-9]+(_[0-9]{3})*(\.[0-9]+)?\Z")
+_LIMIT = 10**MAX_DIGITS
 _TRUE = {"true", "ja", "yes", "1"}
 _FALSE = {"false", "nee", "no", "0"}
 
@@ -59,6 +60,14 @@ def _number(value: Any, what: str) -> Decimal:
 def coerce(value: Any, type_: Type) -> Any:
     """``value`` in the runtime representation of ``type_``; raises ``ValueProblem``."""
     kind = type_.kind
+    fast = type(value)
+    if fast is Decimal and kind in ("money", "decimal"):
+        if value.is_finite() and value.adjusted() < MAX_DIGITS and (
+                value.as_tuple().exponent >= -MAX_DECIMALS):
+            return value
+    elif (fast is int and kind == "integer" and -_LIMIT < value < _LIMIT) or (
+            fast is bool and kind == "bool") or (fast is str and kind == "text"):
+        return value
     if value is None:
         raise ValueProblem(f"expected {_describe(type_)}, not an empty value")
     if kind == "bool":
