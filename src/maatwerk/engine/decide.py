@@ -1,30 +1,59 @@
-"""Deciding one case: the standard layer, then the policy categories, kept apart.
+"""Deciding one case, layer by layer.
 
-``Decider(reg).decide(day, inputs)`` returns a ``Decision``. It checks the inputs (all problems at
-once), evaluates the outputs with the rules in force on the reference date (the *standard*
-layer), finds the categories whose condition holds there, applies them by the regulation's hit
-policy (the *category* layer) and names, per output, the layer that determined it: the last
-layer that changed it. When inputs are missing the outputs that do not depend on them are still
-given, and the decision is *indeterminate* with the list of what is missing, never a silent zero.
+``Decider(reg).decide(day, inputs, assessment=..., deviations=..., considerations=...)`` returns a
+``Decision``. It checks the inputs (all problems at once) and then builds the layers of the
+pipeline, each kept apart with the outputs after it:
+
+1. *standard* — the rules with the parameters in force on the reference date;
+2. *category* — the policy categories whose condition holds, applied by the regulation's hit
+   policy;
+3. *assessment* — for a standard-maatwerk regulation, the recorded investigation and the outcome
+   chosen inside its frame;
+4. *deviation* — approved exercises of hardship clauses, each checked against its clause.
+
+Each output's deciding layer is the last layer that changed it. When inputs are missing the
+outputs that do not depend on them are still given and the decision is *indeterminate*, listing
+what is missing (``assessment`` when the investigation is); never a silent zero. A refused
+record raises ``DecisionError`` and nothing is decided.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from maatwerk import __version__
 from maatwerk.engine.compile import Env, EvalProblem, Missing, Unknown
-from maatwerk.engine.decision import CATEGORY, STANDARD, Decision, Layer, Receipt
-from maatwerk.engine.plan import Plans
+from maatwerk.engine.decision import (
+    ASSESSMENT,
+    CATEGORY,
+    DEVIATION,
+    STANDARD,
+    Decision,
+    Layer,
+    Receipt,
+)
+from maatwerk.engine.discretion import (
+    AppliedDeviation,
+    check_assessment,
+    check_consideration,
+    check_deviation,
+    considered,
+    evaluator,
+)
+from maatwerk.engine.plan import Plan, Plans
+from maatwerk.engine.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.graph import full_graph, reachable
 from maatwerk.spec.model import CategoryDef, Regulation
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.values import ValueProblem, coerce
+
+ASSESSMENT_MISSING = "assessment"
 
 
 class Decider:
@@ -75,7 +104,10 @@ class Decider:
 
     # -- deciding --------------------------------------------------------------------------------
 
-    def decide(self, day: dt.date, inputs: Mapping[str, Any]) -> Decision:
+    def decide(self, day: dt.date, inputs: Mapping[str, Any], *,
+               assessment: AssessmentRecord | None = None,
+               deviations: Sequence[Deviation] = (),
+               considerations: Sequence[Consideration] = ()) -> Decision:
         reg = self.reg
         values = self.check_inputs(inputs)
         if not reg.valid_on(day):
@@ -83,57 +115,70 @@ class Decider:
             raise DecisionError("MW603", f"{reg.id} applies from {reg.valid_from}{until}",
                                 path="peildatum", got=day.isoformat())
         try:
-            try:
-                return self._strict(day, values)
-            except Missing:
-                return self._partial(day, values)
+            return self._decide(day, values, assessment, deviations, considerations)
         except EvalProblem as problem:
             raise DecisionError(problem.code, problem.message, path=dotted(problem.formula.path),
                                 position=reg.source.position_in(problem.formula.path,
                                                                 problem.span[0]),
                                 got=problem.got) from None
 
-    def _receipt(self, day: dt.date) -> Receipt:
-        reg = self.reg
-        return Receipt(reg.id, reg.version, reg.sha256, __version__, day)
+    def _layer(self, plan: Plan, values: Mapping[str, Any], day: dt.date,
+               pinned: Mapping[str, Any] | None = None) -> tuple[Env, dict[str, Any]]:
+        """Evaluate the outputs in one layer: strictly, or three-valued when inputs are missing."""
+        outputs = self.reg.outputs
+        env = Env(values, plan.funcs, day, dict(pinned) if pinned else {})
+        try:
+            return env, {o: env.get(o) for o in outputs}
+        except Missing:
+            env = Env(values, plan.partial, day, dict(pinned) if pinned else {})
+            return env, {o: env.get(o) for o in outputs}
 
-    def _strict(self, day: dt.date, values: dict[str, Any]) -> Decision:
+    def _decide(self, day: dt.date, values: dict[str, Any],
+                assessment: AssessmentRecord | None, deviations: Sequence[Deviation],
+                considerations: Sequence[Consideration]) -> Decision:
         reg = self.reg
         plan = self.plans.get(day)
-        env = Env(values, plan.funcs, day)
-        get = env.get
-        standard = {o: get(o) for o in reg.outputs}
+        env, standard = self._layer(plan, values, day)
         layers = [Layer(STANDARD, standard, env)]
-        deciding = dict.fromkeys(reg.outputs, STANDARD)
-        results: dict[str, Any] = {}
-        if plan.conditions:
-            results = {name: bool(cond(env)) for name, cond in plan.conditions.items()}
-            chosen = self.select([reg.categories[n] for n, hit in results.items() if hit])
-            if chosen:
-                cplan = self.plans.get(day, chosen)
-                cenv = Env(values, cplan.funcs, day)
-                final = {o: cenv.get(o) for o in reg.outputs}
-                layers.append(Layer(CATEGORY, final, cenv, tuple(chosen)))
-                for o in reg.outputs:
-                    if final[o] != standard[o]:
-                        deciding[o] = CATEGORY
-        return Decision(reg, day, values, "determined", dict(layers[-1].outputs), (),
-                        tuple(layers), deciding, self._receipt(day), results)
-
-    def _partial(self, day: dt.date, values: dict[str, Any]) -> Decision:
-        reg = self.reg
-        plan = self.plans.get(day)
-        env = Env(values, plan.partial, day)
-        standard = {o: env.get(o) for o in reg.outputs}
-        layers = [Layer(STANDARD, standard, env)]
-        results = {name: cond(env) for name, cond in plan.partial_conditions.items()}
+        results = self._conditions(plan, env)
         chosen = self.select([reg.categories[n] for n, hit in results.items() if hit is True])
-        final = dict(standard)
         if chosen:
-            cplan = self.plans.get(day, chosen)
-            cenv = Env(values, cplan.partial, day)
-            final = {o: cenv.get(o) for o in reg.outputs}
-            layers.append(Layer(CATEGORY, final, cenv, tuple(chosen)))
+            plan = self.plans.get(day, chosen)
+            env, outputs = self._layer(plan, values, day)
+            layers.append(Layer(CATEGORY, outputs, env, tuple(chosen)))
+        if assessment is not None:
+            applied = check_assessment(reg, assessment, evaluator(plan, env, values, day))
+            frame = applied.frame
+            values = {**values, frame.provision: applied.provision, frame.amount: applied.amount}
+            env, outputs = self._layer(plan, values, day)
+            layers.append(Layer(ASSESSMENT, outputs, env, assessment=applied))
+        for record in considerations:
+            check_consideration(reg, record)
+        applied_deviations: list[AppliedDeviation] = []
+        if deviations:
+            before = dict(layers[-1].env.values if layers[-1].env else {})
+            before.update(layers[-1].outputs)
+            check = evaluator(plan, env, values, day)
+            applied_deviations = [check_deviation(reg, d, before, check) for d in deviations]
+            pinned = {d.record.output: d.value for d in applied_deviations}
+            env, outputs = self._layer(plan, values, day, pinned)
+            layers.append(Layer(DEVIATION, outputs, env, deviations=tuple(applied_deviations)))
+        return self._finish(day, values, layers, results, applied_deviations, considerations)
+
+    def _conditions(self, plan: Plan, env: Env) -> dict[str, Any]:
+        if not plan.conditions:
+            return {}
+        try:
+            return {name: bool(cond(env)) for name, cond in plan.conditions.items()}
+        except Missing:
+            partial = Env(env.inputs, plan.partial, env.day, env.values)
+            return {name: cond(partial) for name, cond in plan.partial_conditions.items()}
+
+    def _finish(self, day: dt.date, values: Mapping[str, Any], layers: list[Layer],
+                results: Mapping[str, Any], deviations: Sequence[AppliedDeviation],
+                considerations: Sequence[Consideration]) -> Decision:
+        reg = self.reg
+        final = dict(layers[-1].outputs)
         for name, hit in results.items():
             if isinstance(hit, Unknown):
                 overrides = reg.categories[name].overrides()
@@ -145,13 +190,21 @@ class Decider:
         for value in final.values():
             if isinstance(value, Unknown):
                 missing |= value.missing
+        assessed = reg.assessed()
+        ordered = [n for n in reg.inputs if n in missing]
+        if missing & assessed.keys():
+            ordered.append(ASSESSMENT_MISSING)
         outputs = {o: v for o, v in final.items() if not isinstance(v, Unknown)}
-        deciding = {o: (CATEGORY if len(layers) > 1 and final[o] != standard[o] else STANDARD)
-                    for o in outputs}
-        ordered = tuple(n for n in reg.inputs if n in missing)
+        deciding = {}
+        for o in outputs:
+            deciding[o] = STANDARD
+            for previous, layer in itertools.pairwise(layers):
+                if layer.outputs.get(o) != previous.outputs.get(o):
+                    deciding[o] = layer.name
         status = "indeterminate" if ordered else "determined"
-        return Decision(reg, day, values, status, outputs, ordered, tuple(layers), deciding,
-                        self._receipt(day), results)
+        return Decision(reg, day, values, status, outputs, tuple(ordered), tuple(layers),
+                        deciding, Receipt(reg.id, reg.version, reg.sha256, __version__, day),
+                        dict(results), considered(reg, deviations, considerations))
 
     # -- categories ------------------------------------------------------------------------------
 
@@ -196,6 +249,9 @@ def decider(reg: Regulation) -> Decider:
     return found
 
 
-def decide(reg: Regulation, day: dt.date, inputs: Mapping[str, Any]) -> Decision:
+def decide(reg: Regulation, day: dt.date, inputs: Mapping[str, Any], *,
+           assessment: AssessmentRecord | None = None, deviations: Sequence[Deviation] = (),
+           considerations: Sequence[Consideration] = ()) -> Decision:
     """Decide one case under ``reg`` on reference date ``day``."""
-    return decider(reg).decide(day, inputs)
+    return decider(reg).decide(day, inputs, assessment=assessment, deviations=deviations,
+                               considerations=considerations)

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maatwerk.engine.compile import Env, Unknown
+from maatwerk.engine.discretion import AppliedAssessment, AppliedDeviation
 from maatwerk.spec import ir
 from maatwerk.spec.model import CategoryDef, Regulation
 from maatwerk.spec.values import to_json
 
 STANDARD = "standard"
 CATEGORY = "category"
+ASSESSMENT = "assessment"
+DEVIATION = "deviation"
+LAYERS = (STANDARD, CATEGORY, ASSESSMENT, DEVIATION)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +48,8 @@ class Layer:
     outputs: dict[str, Any]
     env: Env | None
     categories: tuple[CategoryDef, ...] = ()
+    assessment: AppliedAssessment | None = None
+    deviations: tuple[AppliedDeviation, ...] = ()
 
 
 @dataclass(slots=True)
@@ -58,6 +64,7 @@ class Decision:
     deciding_layer: dict[str, str]
     receipt: Receipt
     category_results: dict[str, Any] = field(default_factory=dict)
+    considerations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def determined(self) -> bool:
@@ -129,7 +136,9 @@ class Decision:
             "outputs": {k: to_json(v) for k, v in self.outputs.items()},
             "missing": list(self.missing),
             "deciding_layer": dict(self.deciding_layer),
-            "layers": [_layer_json(layer, self.layers[0]) for layer in self.layers],
+            "layers": [_layer_json(layer, previous) for previous, layer in
+                       zip((self.layers[0], *self.layers), self.layers, strict=False)],
+            "considerations": self.considerations,
         }
         if trace:
             data["trace"] = self.trace()
@@ -179,14 +188,60 @@ def _layer_day(layer: Layer) -> dt.date | None:
     return env.day if env is not None else None
 
 
-def _layer_json(layer: Layer, standard: Layer) -> dict[str, Any]:
+def _layer_json(layer: Layer, previous: Layer) -> dict[str, Any]:
     data: dict[str, Any] = {"layer": layer.name,
                             "outputs": {k: _json(v) for k, v in layer.outputs.items()}}
+    if layer.name != STANDARD:
+        data["changed"] = {k: {"from": _json(previous.outputs.get(k)), "to": _json(v)}
+                           for k, v in layer.outputs.items() if previous.outputs.get(k) != v}
     if layer.name == CATEGORY:
         data["categories"] = [
             {"id": c.name, "label": c.label.nl, "legal_basis": c.legal_basis.model_dump(
                 exclude_none=True), "overrides": sorted(c.overrides())}
             for c in layer.categories]
-        data["changed"] = {k: {"from": _json(standard.outputs.get(k)), "to": _json(v)}
-                           for k, v in layer.outputs.items() if standard.outputs.get(k) != v}
+    if layer.assessment is not None:
+        data["assessment"] = _assessment_json(layer.assessment)
+    if layer.deviations:
+        data["deviations"] = [_deviation_json(d) for d in layer.deviations]
     return data
+
+
+def _assessment_json(a: AppliedAssessment) -> dict[str, Any]:
+    record = a.record
+    return {
+        "legal_basis": a.frame.legal_basis.model_dump(exclude_none=True),
+        "assessor": record.assessor.model_dump(exclude_none=True),
+        "date": record.date.isoformat() if record.date else None,
+        "answers": {k: to_json(v) for k, v in a.answers.items()},
+        "need": to_json(a.need),
+        "steps": [{"step": s.name, "label": s.label.nl, "covered": to_json(s.covered),
+                   "remaining": to_json(s.remaining)} for s in a.steps],
+        "remaining": to_json(a.remaining),
+        "provision": a.provision,
+        "amount": to_json(a.amount),
+        "frame": {"min": to_json(a.low), "max": to_json(a.high),
+                  "suggestion": to_json(a.suggestion)},
+        "motivation": record.motivation,
+        "report": dict(record.report),
+    }
+
+
+def _deviation_json(d: AppliedDeviation) -> dict[str, Any]:
+    record = d.record
+    clause = d.clause
+    return {
+        "clause": clause.name,
+        "legal_basis": clause.legal_basis.model_dump(exclude_none=True),
+        "output": record.output,
+        "standard": to_json(d.before),
+        "value": to_json(d.value),
+        "bounds": {"min": to_json(d.low), "max": to_json(d.high),
+                   "allowed": [to_json(a) for a in d.allowed] if d.allowed else None},
+        "ground": record.ground,
+        "ground_label": clause.grounds[record.ground].label.nl,
+        "motivation": record.motivation,
+        "evidence": list(record.evidence),
+        "proposer": record.proposer.model_dump(exclude_none=True),
+        "approver": record.approver.model_dump(exclude_none=True) if record.approver else None,
+        "remedy_weeks": clause.remedy.objection_weeks if clause.remedy else 6,
+    }

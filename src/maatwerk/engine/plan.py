@@ -55,7 +55,7 @@ class Plan:
                 self.overridden[name] = cat.name
         self.params = self._statutory(params)
         self.formulas = formulas
-        self.inputs = frozenset(reg.inputs)
+        self.inputs = frozenset(reg.inputs) | frozenset(reg.assessed())
         self.funcs = self._compile(partial=False)
         self._partial: dict[str, Fn] | None = None
         self.conditions: dict[str, Fn] = {}

@@ -9,17 +9,13 @@ so that one mistake does not cascade into many messages.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
-from maatwerk.spec import schema
-from maatwerk.spec.builtins import BUILTINS
+from maatwerk.spec import build_discretion, schema
+from maatwerk.spec.builder import RESERVED, Builder, citation
 from maatwerk.spec.cases import read_cases
-from maatwerk.spec.errors import SpecError, SpecErrors
-from maatwerk.spec.formula import KEYWORDS, FormulaError, parse
 from maatwerk.spec.graph import topological
 from maatwerk.spec.model import (
     CategoryDef,
@@ -35,67 +31,11 @@ from maatwerk.spec.model import (
     ValueAt,
 )
 from maatwerk.spec.semantics import Semantics
-from maatwerk.spec.source import PathT, Source, dotted, load_file, load_text
+from maatwerk.spec.source import PathT, Source, load_file, load_text
 from maatwerk.spec.types import SIMPLE, Type
 from maatwerk.spec.validate import validate
-from maatwerk.spec.values import ValueProblem, coerce
 
-RESERVED = KEYWORDS | set(BUILTINS) | {"peildatum"}
 REGULATION_FILE = "regulation.yaml"
-
-
-class Builder:
-    """Collects the problems of one regulation while turning it into the model."""
-
-    def __init__(self, source: Source) -> None:
-        self.source = source
-        self.errors: list[SpecError] = []
-
-    def error(self, code: str, message: str, path: PathT, *, got: object = None,
-              key: bool = False) -> None:
-        self.errors.append(SpecError(code, message, path=dotted(path),
-                                     position=self.source.position(path, key=key), got=got))
-
-    def raise_if_errors(self) -> None:
-        if self.errors:
-            raise SpecErrors(self.errors)
-
-    def formula(self, text: str, path: PathT, valid_from: dt.date | None = None,
-                reference: str | None = None) -> Formula | None:
-        try:
-            expr = parse(text)
-        except FormulaError as exc:
-            self.errors.append(SpecError(exc.code, exc.message, path=dotted(path),
-                                         position=self.source.position_in(path, exc.offset),
-                                         got=exc.got))
-            return None
-        return Formula(expr, text, path, valid_from, reference)
-
-    def value(self, raw: Any, type_: Type, path: PathT, keys: tuple[str, ...] | None) -> Any:
-        if keys is None:
-            try:
-                return coerce(raw, type_)
-            except ValueProblem as exc:
-                self.error("MW203", str(exc), path, got=raw)
-                return None
-        if not isinstance(raw, dict):
-            self.error("MW203", f"expected a mapping with the keys {', '.join(keys)}", path,
-                       got=raw)
-            return None
-        missing = [k for k in keys if k not in raw]
-        extra = [k for k in raw if k not in keys]
-        if missing or extra:
-            parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
-                [f"unknown {', '.join(extra)}"] if extra else [])
-            self.error("MW307", f"the keys must be exactly {', '.join(keys)}: "
-                       + "; ".join(parts), path)
-            return None
-        return {k: self.value(raw[k], type_, (*path, k), None) for k in keys}
-
-
-def citation(basis: schema.LegalBasis) -> str:
-    """A legal basis as one line: title and article."""
-    return basis.title + (f" {basis.article}" if basis.article else "")
 
 
 def _names(builder: Builder, doc: schema.Regulation) -> None:
@@ -261,7 +201,7 @@ def _categories(builder: Builder, doc: schema.Regulation,
                 rules[rname] = RuleOverride(formula, rspec.explain)
         if when:
             out[name] = CategoryDef(name, spec.label, when, spec.legal_basis, spec.precedence,
-                                    order, spec.description, overridden, rules)
+                                    order, spec.description, overridden, rules, spec.hardship)
     return out
 
 
@@ -278,9 +218,12 @@ def build(source: Source, case_files: Iterable[Source] = ()) -> Regulation:
     rules = _rules(builder, doc)
     tables = _tables(builder, doc)
     categories = _categories(builder, doc, parameters)
+    hardship = build_discretion.hardship(builder, doc)
+    assessment = build_discretion.assessment(builder, doc)
     builder.raise_if_errors()
 
-    sem = Semantics(builder, doc, inputs, parameters, rules, tables, categories)
+    sem = Semantics(builder, doc, inputs, parameters, rules, tables, categories, hardship,
+                    assessment)
     rule_types, table_types, dependencies = sem.run()
 
     rule_defs = {
@@ -300,7 +243,7 @@ def build(source: Source, case_files: Iterable[Source] = ()) -> Regulation:
         categories=categories, tests=(), source=source,
         sha256=hashlib.sha256(source.text.encode("utf-8")).hexdigest(),
         dependencies=dependencies, order=tuple(topological(dependencies)),
-        description=doc.description)
+        description=doc.description, hardship=hardship, assessment=assessment)
     tests = read_cases(reg, [(source, doc.tests, ("tests",))], case_files)
     object.__setattr__(reg, "tests", tests)
     return reg

@@ -65,6 +65,21 @@ CODES: dict[str, str] = {
     "MW608": "no row of a decision table matches and it has no 'otherwise'",
     "MW609": "a keyed parameter has no value for the key",
     "MW610": "a date computation gives no valid date",
+    # 7xx: exercising discretion on a case
+    "MW701": "no hardship clause of the regulation allows this deviation",
+    "MW702": "the clause is for groups of cases; it gives no power to deviate for one case",
+    "MW703": "the clause does not cover this output",
+    "MW704": "the ground is not one the clause allows",
+    "MW705": "the clause requires a motivation",
+    "MW706": "the clause or ground requires evidence",
+    "MW707": "the person has not the role or unit the clause requires",
+    "MW708": "four-eyes: the deviation needs the approval of a second, different person",
+    "MW709": "the deviation's value does not fit the output's type",
+    "MW710": "the deviation's value is outside the clause's bounds",
+    "MW711": "a deviation, consideration or assessment record is malformed",
+    "MW712": "the assessment's outcome is outside its frame",
+    "MW713": "the assessment's answers or report are incomplete or invalid",
+    "MW714": "the regulation declares no assessment",
 }
 
 

@@ -85,7 +85,11 @@ class _ToIR(Transformer[Token, ir.Node]):
         return ir.Unary("-", arg, _span(*c))
 
     def pct(self, c: list[Any]) -> ir.Node:
-        return ir.Unary("%", c[0], _span(*c))
+        arg = c[0]
+        if isinstance(arg, ir.Lit) and arg.kind in ("integer", "decimal"):
+            assert isinstance(arg.value, (int, Decimal))
+            return ir.Lit(Decimal(arg.value) / 100, "percent", _span(*c))
+        return ir.Unary("%", arg, _span(*c))
 
     def in_(self, c: list[Any]) -> ir.Node:
         return ir.Member(c[0], tuple(c[1]), False, _span(c[0]))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maatwerk.spec import ir
+from maatwerk.spec.discretion import Deadline, Decider, Domain, Ground, Remedy, ReportField, Step
 from maatwerk.spec.errors import Position
 from maatwerk.spec.schema import LegalBasis, Translations
 from maatwerk.spec.source import PathT, Source
@@ -137,9 +138,76 @@ class CategoryDef:
     description: Translations | None = None
     parameters: Mapping[str, ParameterDef] = field(default_factory=dict)
     rules: Mapping[str, RuleOverride] = field(default_factory=dict)
+    hardship: str | None = None  # the group-level clause this category exercises
 
     def overrides(self) -> frozenset[str]:
         return frozenset(self.parameters) | frozenset(self.rules)
+
+
+@dataclass(frozen=True, slots=True)
+class BoundsDef:
+    """The frame of a deviation of one output; formulas may use ``standard``."""
+
+    output: str
+    minimum: Formula | None = None
+    maximum: Formula | None = None
+    allowed: tuple[Formula, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HardshipDef:
+    """A declared power to deviate (hardheidsclausule)."""
+
+    name: str
+    label: Translations
+    legal_basis: LegalBasis
+    level: str  # individual | group
+    mode: str  # exception | always_consider
+    bounds: Mapping[str, BoundsDef]
+    grounds: Mapping[str, Ground]
+    motivation: str
+    evidence: str
+    decider: Decider
+    four_eyes: bool
+    approver: Decider | None
+    remedy: Remedy | None = None
+    description: Translations | None = None
+
+    def approving(self) -> Decider:
+        """Who may approve under four-eyes: as declared, else an approver of the same unit."""
+        return self.approver or Decider(role="approver", unit=self.decider.unit)
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionDef:
+    name: str
+    label: Translations
+    minimum: Formula
+    maximum: Formula
+    suggestion: Formula | None = None
+    unit: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentDef:
+    """The individual investigation every case has a right to (standaardmaatwerk)."""
+
+    label: Translations
+    legal_basis: LegalBasis
+    decider: Decider
+    domains: Mapping[str, Domain]
+    questions: Mapping[str, InputDef]
+    need: Formula
+    steps: tuple[Step, ...]
+    provision: str  # the name that receives the chosen provision
+    amount: str  # the name that receives its amount
+    amount_type: Type
+    provision_type: Type
+    provisions: Mapping[str, ProvisionDef]
+    deadlines: Mapping[str, Deadline]
+    report: Mapping[str, ReportField]
+    description: Translations | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,16 +258,27 @@ class Regulation:
     dependencies: Mapping[str, frozenset[str]]
     order: tuple[str, ...] = ()  # rules and tables, each after what it depends on
     description: Translations | None = None
+    hardship: Mapping[str, HardshipDef] = field(default_factory=dict)
+    assessment: AssessmentDef | None = None
 
     def kind_of(self, name: str) -> str | None:
-        """Which section declares ``name``: input, parameter, rule or table."""
+        """Which section declares ``name``: input, parameter, rule, table or assessment."""
         for kind, table in (("input", self.inputs), ("parameter", self.parameters),
                             ("rule", self.rules), ("table", self.tables)):
             if name in table:
                 return kind
+        if name in self.assessed():
+            return "assessment"
         return None
 
+    def assessed(self) -> dict[str, Type]:
+        """The names whose values come from an assessment, with their types."""
+        a = self.assessment
+        return {a.provision: a.provision_type, a.amount: a.amount_type} if a else {}
+
     def type_of(self, name: str) -> Type:
+        if name in self.assessed():
+            return self.assessed()[name]
         tables: tuple[Mapping[str, InputDef | ParameterDef | RuleDef | TableDef], ...] = (
             self.inputs, self.parameters, self.rules, self.tables)
         for table in tables:

@@ -11,65 +11,27 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, Field, StringConstraints
 
-IDENT_PATTERN = r"^[a-z][a-z0-9_]*$"
-Identifier = Annotated[str, StringConstraints(pattern=IDENT_PATTERN, max_length=64)]
-RegulationId = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
-InputKind = Literal["bool", "integer", "decimal", "money", "date", "enum", "text"]
-ValueKind = Literal["bool", "integer", "decimal", "money", "date", "text"]
-HitPolicy = Literal["unique", "first", "collect"]
-Provenance = Literal["statute", "practice", "illustrative"]
+from maatwerk.spec.discretion import Assessment, Hardship
+from maatwerk.spec.fields import (
+    IDENT_PATTERN,
+    Basis,
+    Expression,
+    HitPolicy,
+    Identifier,
+    InputKind,
+    LegalBasis,
+    Model,
+    Provenance,
+    RegulationId,
+    Text,
+    Translations,
+    ValueKind,
+    as_subject,
+)
 
-
-def _as_text(value: Any) -> Any:
-    """Formulas may be written as bare YAML numbers or booleans; keep them as formula text."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, Decimal)):
-        return str(value)
-    return value
-
-
-def _as_translations(value: Any) -> Any:
-    return {"nl": value} if isinstance(value, str) else value
-
-
-def _as_basis(value: Any) -> Any:
-    return {"title": value} if isinstance(value, str) else value
-
-
-def _as_subject(value: Any) -> Any:
-    return {"type": value} if isinstance(value, str) else value
-
-
-Expression = Annotated[str, BeforeValidator(_as_text), StringConstraints(min_length=1)]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Translations(Model):
-    """Text in Dutch, with an optional English version."""
-
-    nl: str
-    en: str | None = None
-
-
-Text = Annotated[Translations, BeforeValidator(_as_translations)]
-
-
-class LegalBasis(Model):
-    """A citation: the law or regulation, its BWB id, and the article."""
-
-    title: str
-    bwb: Annotated[str, StringConstraints(pattern=r"^BWBR[0-9]{7}$")] | None = None
-    article: str | None = None
-    url: str | None = None
-
-
-Basis = Annotated[LegalBasis, BeforeValidator(_as_basis)]
+__all__ = ["IDENT_PATTERN", "Basis", "Expression", "LegalBasis", "Text", "Translations"]
 
 
 class Validity(Model):
@@ -181,6 +143,7 @@ class Category(Model):
     precedence: int | None = None
     parameters: dict[Identifier, ParameterOverride] = Field(default_factory=dict)
     rules: dict[Identifier, RuleOverride] = Field(default_factory=dict)
+    hardship: Identifier | None = None
 
 
 class Case(Model):
@@ -204,7 +167,7 @@ class Regulation(Model):
     title: Text
     authority: str
     legal_basis: list[Basis] = Field(min_length=1)
-    subject: Annotated[Subject, BeforeValidator(_as_subject)]
+    subject: Annotated[Subject, BeforeValidator(as_subject)]
     valid: Validity
     description: Text | None = None
     inputs: dict[Identifier, Input] = Field(default_factory=dict)
@@ -214,6 +177,8 @@ class Regulation(Model):
     outputs: list[Identifier] = Field(min_length=1)
     category_policy: HitPolicy = "unique"
     categories: dict[Identifier, Category] = Field(default_factory=dict)
+    hardship: dict[Identifier, Hardship] = Field(default_factory=dict)
+    assessment: Assessment | None = None
     tests: list[Case] = Field(default_factory=list)
 
 

@@ -10,34 +10,34 @@ from maatwerk.spec import ir, schema
 from maatwerk.spec.builtins import BUILTINS
 from maatwerk.spec.errors import SpecError
 from maatwerk.spec.graph import find_cycle, reachable, topological
-from maatwerk.spec.model import CategoryDef, Formula, InputDef, ParameterDef, RowDef
+from maatwerk.spec.model import (
+    AssessmentDef,
+    CategoryDef,
+    Formula,
+    HardshipDef,
+    InputDef,
+    ParameterDef,
+    RowDef,
+)
+from maatwerk.spec.semantics_discretion import check_discretion
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import BUILTIN_NAMES, Checker, Fault, Symbol, suggest, unknown_name
-from maatwerk.spec.types import INTEGER, SIMPLE, Type, Typed, TypeProblem, unify
+from maatwerk.spec.types import INTEGER, SIMPLE, Type, Typed, TypeProblem, fits, unify
 
 if TYPE_CHECKING:
-    from maatwerk.spec.build import Builder
+    from maatwerk.spec.builder import Builder
 
 PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 RuleParts = tuple[schema.Rule, tuple[Formula, ...]]
 TableParts = tuple[schema.Table, tuple[RowDef, ...], Formula | None]
 
 
-def fits(found: Typed, declared: Type) -> bool:
-    """Whether a formula of type ``found`` may stand where ``declared`` is expected."""
-    if found.type == declared:
-        return True
-    if found.type.kind == "integer" and declared.kind == "decimal":
-        return True
-    if found.literal and found.type.kind in ("integer", "decimal") and declared.kind == "money":
-        return True
-    return bool(found.literal and found.type.kind == "text" and declared.kind == "enum")
-
-
 class Semantics:
     def __init__(self, builder: Builder, doc: schema.Regulation, inputs: Mapping[str, InputDef],
                  parameters: Mapping[str, ParameterDef], rules: Mapping[str, RuleParts],
-                 tables: Mapping[str, TableParts], categories: Mapping[str, CategoryDef]) -> None:
+                 tables: Mapping[str, TableParts], categories: Mapping[str, CategoryDef],
+                 hardship: Mapping[str, HardshipDef] | None = None,
+                 assessment: AssessmentDef | None = None) -> None:
         self.b = builder
         self.doc = doc
         self.inputs = inputs
@@ -45,6 +45,8 @@ class Semantics:
         self.rules = rules
         self.tables = tables
         self.categories = categories
+        self.hardship = hardship or {}
+        self.assessment = assessment
         self.types: dict[str, Type] = {}
         self.scope: dict[str, Symbol] = {}
         for name, inp in inputs.items():
@@ -55,10 +57,22 @@ class Semantics:
             self.scope[name] = Symbol("rule", None)
         for name in tables:
             self.scope[name] = Symbol("table", None)
+        if assessment is not None:
+            for name, type_ in ((assessment.provision, assessment.provision_type),
+                                (assessment.amount, assessment.amount_type)):
+                if name in self.scope:
+                    builder.error("MW205", f"{name!r} is already declared in the regulation; "
+                                  "the assessment's outcome needs names of its own",
+                                  ("assessment", "outcome"), got=name)
+                self.scope[name] = Symbol("assessment", type_)
+            for name in assessment.questions:
+                if name in self.scope:
+                    builder.error("MW205", f"the question {name!r} has the name of a declared "
+                                  f"{self.scope[name].kind}", ("assessment", "domains"), got=name)
 
     # -- helpers ---------------------------------------------------------------------------------
 
-    def _fault(self, fault: Fault, formula: Formula) -> None:
+    def fault(self, fault: Fault, formula: Formula) -> None:
         self.b.errors.append(SpecError(
             fault.code, fault.message, path=dotted(formula.path),
             position=self.b.source.position_in(formula.path, fault.span[0]), got=fault.got))
@@ -89,8 +103,10 @@ class Semantics:
         self.b.raise_if_errors()
         self._infer(deps)
         self.b.raise_if_errors()
+        extra_roots = check_discretion(self)
+        self.b.raise_if_errors()
         self._outputs()
-        self._reachability(deps)
+        self._reachability(deps, extra_roots)
         self._templates()
         self.b.raise_if_errors()
         rule_types = {n: self.types[n] for n in self.rules}
@@ -112,9 +128,9 @@ class Semantics:
             if isinstance(node, ir.Name) and node.name not in scope and (
                     restriction or node.name not in BUILTIN_NAMES):
                 if restriction and node.name in self.scope:
-                    self._fault(Fault("MW302", restriction, node.span, node.name), formula)
+                    self.fault(Fault("MW302", restriction, node.span, node.name), formula)
                 else:
-                    self._fault(unknown_name(node, scope), formula)
+                    self.fault(unknown_name(node, scope), formula)
                 return
             if isinstance(node, ir.Call) and node.func not in BUILTINS:
                 if node.func in scope:
@@ -123,7 +139,7 @@ class Semantics:
                 else:
                     fault = Fault("MW303", f"unknown function {node.func!r}"
                                   f"{suggest(node.func, sorted(BUILTINS))}", node.span, node.func)
-                self._fault(fault, formula)
+                self.fault(fault, formula)
                 return
 
     def _dependencies(self) -> dict[str, frozenset[str]]:
@@ -157,11 +173,13 @@ class Semantics:
                              "in a cycle: " + " → ".join(cycle), ("categories", cat.name),
                              key=True)
 
-    def _check(self, formula: Formula) -> Typed | None:
+    def check(self, formula: Formula, extra: Mapping[str, Symbol] | None = None) -> Typed | None:
+        """The type of a formula, or None after reporting its problem."""
+        scope = {**self.scope, **extra} if extra else self.scope
         try:
-            return Checker(self.scope).infer(formula.expr)
+            return Checker(scope).infer(formula.expr)
         except Fault as fault:
-            self._fault(fault, formula)
+            self.fault(fault, formula)
             return None
 
     def _infer(self, deps: dict[str, frozenset[str]]) -> None:
@@ -179,7 +197,7 @@ class Semantics:
         for par in self.parameters.values():
             if par.statutory is None:
                 continue
-            found = self._check(par.statutory)
+            found = self.check(par.statutory)
             if found is not None and not fits(found, par.type):
                 self.b.error("MW408", f"the statutory derivation gives {found.type}, but the "
                              f"parameter is {par.type}", par.statutory.path, got=str(found.type))
@@ -189,7 +207,7 @@ class Semantics:
         declared = SIMPLE[spec.type] if spec.type else None
         result: Typed | None = None
         for f in formulas:
-            found = self._check(f)
+            found = self.check(f)
             if found is None:
                 return
             if declared is not None and not fits(found, declared):
@@ -211,11 +229,11 @@ class Semantics:
         spec, rows, otherwise = self.tables[name]
         result: Typed | None = None
         for row in rows:
-            cond = self._check(row.when)
+            cond = self.check(row.when)
             if cond is not None and cond.type.kind != "bool":
                 self.b.error("MW304", f"a row's condition must be true or false, not "
                              f"{cond.type}", row.when.path, got=str(cond.type))
-            found = self._check(row.then)
+            found = self.check(row.then)
             if found is None or cond is None:
                 return
             try:
@@ -224,7 +242,7 @@ class Semantics:
                 self.b.error("MW304", str(exc), row.then.path)
                 return
         if otherwise is not None and result is not None:
-            found = self._check(otherwise)
+            found = self.check(otherwise)
             if found is None:
                 return
             try:
@@ -248,12 +266,12 @@ class Semantics:
         self.types[name] = declared or result.type
 
     def _infer_category(self, cat: CategoryDef) -> None:
-        cond = self._check(cat.when)
+        cond = self.check(cat.when)
         if cond is not None and cond.type.kind != "bool":
             self.b.error("MW304", f"a category's condition must be true or false, not "
                          f"{cond.type}", cat.when.path, got=str(cond.type))
         for rname, override in cat.rules.items():
-            found = self._check(override.formula)
+            found = self.check(override.formula)
             want = self.types.get(rname)
             if found is not None and want is not None and not fits(found, want):
                 self.b.error("MW406", f"the override gives {found.type}, but rule {rname!r} is "
@@ -261,15 +279,16 @@ class Semantics:
 
     def _outputs(self) -> None:
         for i, name in enumerate(self.doc.outputs):
-            if name not in self.rules and name not in self.tables:
+            if name not in self.rules and name not in self.tables and not (
+                    name in self.scope and self.scope[name].kind == "assessment"):
                 kind = self.scope[name].kind if name in self.scope else None
                 detail = (f"it is an {kind}" if kind == "input" else f"it is a {kind}"
                           ) if kind else f"unknown name{suggest(name, sorted(self.rules))}"
                 self.b.error("MW302", f"an output must be a rule or table; {detail}",
                              ("outputs", i), got=name)
 
-    def _reachability(self, deps: dict[str, frozenset[str]]) -> None:
-        roots: set[str] = set(self.doc.outputs)
+    def _reachability(self, deps: dict[str, frozenset[str]], extra: set[str]) -> None:
+        roots: set[str] = set(self.doc.outputs) | extra
         for cat in self.categories.values():
             roots |= ir.names(cat.when.expr)
             for override in cat.rules.values():

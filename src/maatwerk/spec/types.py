@@ -128,3 +128,14 @@ def comparable(a: Typed, b: Typed, op: str) -> None:
     if {ka, kb} == {"enum", "text"} and (a.literal or b.literal):
         return
     raise TypeProblem(f"cannot compare {a.type} with {b.type}")
+
+
+def fits(found: Typed, declared: Type) -> bool:
+    """Whether a formula of type ``found`` may stand where ``declared`` is expected."""
+    if found.type == declared:
+        return True
+    if found.type.kind == "integer" and declared.kind == "decimal":
+        return True
+    if found.literal and found.type.kind in ("integer", "decimal") and declared.kind == "money":
+        return True
+    return bool(found.literal and found.type.kind == "text" and declared.kind == "enum")
