@@ -168,11 +168,13 @@ class Decider:
     def _conditions(self, plan: Plan, env: Env) -> dict[str, Any]:
         if not plan.conditions:
             return {}
-        try:
-            return {name: bool(cond(env)) for name, cond in plan.conditions.items()}
-        except Missing:
-            partial = Env(env.inputs, plan.partial, env.day, env.values)
-            return {name: cond(partial) for name, cond in plan.partial_conditions.items()}
+        if env.funcs is plan.funcs:  # the standard layer was evaluated strictly
+            try:
+                return {name: bool(cond(env)) for name, cond in plan.conditions.items()}
+            except Missing:
+                pass
+        partial = Env(env.inputs, plan.partial, env.day, dict(env.values))
+        return {name: cond(partial) for name, cond in plan.partial_conditions.items()}
 
     def _finish(self, day: dt.date, values: Mapping[str, Any], layers: list[Layer],
                 results: Mapping[str, Any], deviations: Sequence[AppliedDeviation],
