@@ -22,6 +22,7 @@ from maatwerk.engine.check import check as check_one
 from maatwerk.engine.check import load_checked
 from maatwerk.engine.decide import decider
 from maatwerk.engine.plan import Plans
+from maatwerk.engine.records import Consideration, Deviation, read_assessment, read_deviations
 from maatwerk.engine.testing import run
 from maatwerk.spec.build import discover
 from maatwerk.spec.errors import CODES, MaatwerkError
@@ -94,17 +95,20 @@ def test(paths: Sequence[str], verbose: bool) -> None:
         sys.exit(EXIT_PROBLEM)
 
 
+def _read_data(file: str, hint: str) -> Any:
+    """A JSON or YAML file's data (YAML read as strictly as a regulation)."""
+    if file.endswith(".json"):
+        try:
+            return json.loads(Path(file).read_text("utf-8"), parse_float=str)
+        except (OSError, json.JSONDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {file}: {exc}", param_hint=hint) from None
+    return load_file(file).data
+
+
 def _read_inputs(file: str | None, sets: Sequence[str]) -> dict[str, Any]:
     values: dict[str, Any] = {}
     if file:
-        if file.endswith(".json"):
-            try:
-                loaded = json.loads(Path(file).read_text("utf-8"), parse_float=str)
-            except (OSError, json.JSONDecodeError) as exc:
-                raise click.BadParameter(f"cannot read {file}: {exc}",
-                                         param_hint="--inputs") from None
-        else:
-            loaded = load_file(file).data
+        loaded = _read_data(file, "--inputs")
         if not isinstance(loaded, dict):
             raise click.BadParameter(f"{file} must hold a mapping of input names to values",
                                      param_hint="--inputs")
@@ -122,15 +126,29 @@ def _read_inputs(file: str | None, sets: Sequence[str]) -> dict[str, Any]:
 @click.option("--date", "date_", required=True, help="The reference date (peildatum).")
 @click.option("--set", "sets", multiple=True, metavar="NAME=VALUE", help="An input value.")
 @click.option("--inputs", "inputs_file", type=click.Path(), help="Inputs from a JSON/YAML file.")
+@click.option("--assessment", "assessment_file", type=click.Path(),
+              help="An assessment record (YAML/JSON) for a standard-maatwerk regulation.")
+@click.option("--deviation", "deviation_files", multiple=True, type=click.Path(),
+              help="A deviation (or considerations) record (YAML/JSON); repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print the whole decision as JSON.")
 @click.option("--explain", is_flag=True, help="Print the explanation.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None, as_json: bool,
+def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None,
+           assessment_file: str | None, deviation_files: Sequence[str], as_json: bool,
            explain: bool, lang: str) -> None:
-    """Decide one case: outputs, layers, trace, explanation and receipt."""
+    """Decide one case: outputs, layers, deciding layer, trace, explanation and receipt."""
     day = _date(date_)
     reg = load_checked(path)
-    decision = decider(reg).decide(day, _read_inputs(inputs_file, sets))
+    assessment = (read_assessment(_read_data(assessment_file, "--assessment"))
+                  if assessment_file else None)
+    deviations: list[Deviation] = []
+    considerations: list[Consideration] = []
+    for file in deviation_files:
+        devs, cons = read_deviations(_read_data(file, "--deviation"))
+        deviations += devs
+        considerations += cons
+    decision = decider(reg).decide(day, _read_inputs(inputs_file, sets), assessment=assessment,
+                                   deviations=deviations, considerations=considerations)
     if as_json:
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
         return

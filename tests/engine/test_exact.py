@@ -85,3 +85,10 @@ def test_a_tie_hidden_by_a_non_terminating_division_is_exact() -> None:
 def test_normal_turns_terminating_fractions_back_into_decimals() -> None:
     assert exact.normal(Fraction(1, 8)) == Decimal("0.125")
     assert isinstance(exact.normal(Fraction(1, 3)), Fraction)
+
+
+@given(numbers, numbers.filter(lambda x: x != 0), st.integers(0, 4),
+       st.sampled_from(["round", "round_half_even", "floor", "ceil", "truncate"]))
+def test_fused_division_and_rounding_equals_the_two_steps(a: Decimal | int, b: Decimal | int,
+                                                          places: int, mode: str) -> None:
+    assert exact.div_round(a, b, places, mode) == exact.round_to(exact.div(a, b), places, mode)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from maatwerk.engine import exact
-from maatwerk.engine.functions import FUNCTIONS, DateProblem
+from maatwerk.engine.functions import FUNCTIONS, ROUNDING, DateProblem
 from maatwerk.spec import ir
 from maatwerk.spec.model import Formula, TableDef
 
@@ -255,6 +255,10 @@ class _Unit:
         return kleene
 
     def _call(self, node: ir.Call) -> Fn:
+        division = node.args[0] if node.args else None
+        if (node.func in ROUNDING and not self.partial and isinstance(division, ir.Binary)
+                and division.op == "/"):
+            return self._divide_and_round(node, division)
         fn = FUNCTIONS[node.func]
         args = [self.compile(a) for a in node.args]
         formula, span, name = self.formula, node.span, node.func
@@ -277,6 +281,26 @@ class _Unit:
             a0, a1 = args
             return lambda env: call(a0(env), a1(env))
         return lambda env: call(*[a(env) for a in args])
+
+    def _divide_and_round(self, node: ir.Call, division: ir.Binary) -> Fn:
+        """``round(a / b, p)`` in one exact step, without an intermediate fraction."""
+        default, mode, takes_places = ROUNDING[node.func]
+        places = default
+        if takes_places and len(node.args) > 1:
+            literal = node.args[1]
+            assert isinstance(literal, ir.Lit) and isinstance(literal.value, int)
+            places = literal.value
+        left, right = self.compile(division.left), self.compile(division.right)
+        formula, span = self.formula, division.span
+        divide_round = exact.div_round
+
+        def fused(env: Env) -> Any:
+            try:
+                return divide_round(left(env), right(env), places, mode)
+            except ZeroDivisionError:
+                raise EvalProblem("MW605", "division by zero", formula, span,
+                                  ir.render(division.right)) from None
+        return fused
 
     def _index(self, node: ir.Index) -> Fn:
         name = node.base.name

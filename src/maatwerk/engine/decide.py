@@ -25,7 +25,6 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from maatwerk import __version__
 from maatwerk.engine.compile import Env, EvalProblem, Missing, Unknown
 from maatwerk.engine.decision import (
     ASSESSMENT,
@@ -34,7 +33,6 @@ from maatwerk.engine.decision import (
     STANDARD,
     Decision,
     Layer,
-    Receipt,
 )
 from maatwerk.engine.discretion import (
     AppliedDeviation,
@@ -205,8 +203,7 @@ class Decider:
                     deciding[o] = layer.name
         status = "indeterminate" if ordered else "determined"
         return Decision(reg, day, values, status, outputs, tuple(ordered), tuple(layers),
-                        deciding, Receipt(reg.id, reg.version, reg.sha256, __version__, day),
-                        dict(results), considered(reg, deviations, considerations))
+                        deciding, dict(results), considered(reg, deviations, considerations))
 
     # -- categories ------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from maatwerk import __version__
 from maatwerk.engine.compile import Env, Unknown
 from maatwerk.engine.discretion import AppliedAssessment, AppliedDeviation
 from maatwerk.spec import ir
@@ -62,9 +63,14 @@ class Decision:
     missing: tuple[str, ...]
     layers: tuple[Layer, ...]
     deciding_layer: dict[str, str]
-    receipt: Receipt
     category_results: dict[str, Any] = field(default_factory=dict)
     considerations: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def receipt(self) -> Receipt:
+        """What the decision was made with: regulation, version, sha256, engine, date."""
+        reg = self.regulation
+        return Receipt(reg.id, reg.version, reg.sha256, __version__, self.date)
 
     @property
     def determined(self) -> bool:

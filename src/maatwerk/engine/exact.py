@@ -92,9 +92,9 @@ _MODES = {
 _QUANTUM = [Decimal(1).scaleb(-p) for p in range(13)]
 
 
-def _round_fraction(value: Fraction, places: int, mode: str) -> Decimal:
-    den = value.denominator  # always positive
-    floor, rest = divmod(value.numerator * 10**places, den)  # 0 <= rest < den
+def _round_ratio(num: int, den: int, places: int, mode: str) -> Decimal:
+    """``num / den`` (``den`` > 0) rounded to ``places`` decimals, in integers only."""
+    floor, rest = divmod(num * 10**places, den)  # 0 <= rest < den
     twice = 2 * rest
     if rest == 0 or mode == "floor":
         n = floor
@@ -111,12 +111,24 @@ def _round_fraction(value: Fraction, places: int, mode: str) -> Decimal:
     return Decimal(n).scaleb(-places, CONTEXT)
 
 
+def div_round(a: Any, b: Any, places: int, mode: str) -> Any:
+    """``round_to(div(a, b), places, mode)`` without building a fraction."""
+    if not b:
+        raise ZeroDivisionError
+    na, da = a.as_integer_ratio()
+    nb, db = b.as_integer_ratio()
+    num, den = na * db, da * nb
+    if den < 0:
+        num, den = -num, -den
+    return _round_ratio(num, den, places, mode)
+
+
 def round_to(value: Any, places: int, mode: str) -> Any:
     """``value`` rounded to ``places`` decimals with the named mode (see ``_MODES``)."""
     if type(value) is int:
         return value
     if type(value) is Fraction:
-        return _round_fraction(value, places, mode)
+        return _round_ratio(value.numerator, value.denominator, places, mode)
     return value.quantize(_QUANTUM[places], rounding=_MODES[mode], context=ROUNDING)
 
 

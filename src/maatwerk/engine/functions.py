@@ -73,6 +73,19 @@ def make_date(year: int, month: int, day: int) -> dt.date:
         raise DateProblem(f"{year}-{month}-{day} is not a calendar date") from None
 
 
+# The rounding functions: name -> (default places, mode). ``round(x, 2)`` takes its places from
+# the call; the fixed ones do not.
+ROUNDING: dict[str, tuple[int, str, bool]] = {
+    "round": (0, "round", True),
+    "round_half_even": (0, "round_half_even", True),
+    "floor": (0, "floor", True),
+    "ceil": (0, "ceil", True),
+    "truncate": (0, "truncate", True),
+    "round_euro": (0, "round", False),
+    "round_cents": (2, "round", False),
+    "floor_euro": (0, "floor", False),
+}
+
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "min": min,
     "max": max,

@@ -137,12 +137,19 @@ class Plans:
         self.reg = reg
         self.dates = reg.change_dates()
         self._cache: dict[tuple[int, tuple[str, ...]], Plan] = {}
+        self._by_day: dict[dt.date, Plan] = {}
 
     def get(self, day: dt.date, categories: Sequence[CategoryDef] = ()) -> Plan:
+        if not categories:
+            found = self._by_day.get(day)
+            if found is not None:
+                return found
         period = bisect.bisect_right(self.dates, day)
         key = (period, tuple(c.name for c in categories))
         plan = self._cache.get(key)
         if plan is None:
             plan = Plan(self.reg, day, categories)
             self._cache[key] = plan
+        if not categories and len(self._by_day) < 4096:
+            self._by_day[day] = plan
         return plan

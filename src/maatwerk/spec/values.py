@@ -62,8 +62,9 @@ def coerce(value: Any, type_: Type) -> Any:
     kind = type_.kind
     fast = type(value)
     if fast is Decimal and kind in ("money", "decimal"):
-        if value.is_finite() and value.adjusted() < MAX_DIGITS and (
-                value.as_tuple().exponent >= -MAX_DECIMALS):
+        # A Decimal from Python is taken as given when finite and below the size limit; text
+        # (the CLI, JSON, YAML) is held to the digit limits below.
+        if value.is_finite() and value.adjusted() < MAX_DIGITS:
             return value
     elif (fast is int and kind == "integer" and -_LIMIT < value < _LIMIT) or (
             fast is bool and kind == "bool") or (fast is str and kind == "text"):

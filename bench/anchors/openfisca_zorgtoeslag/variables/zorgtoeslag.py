@@ -1,10 +1,12 @@
 """Zorgtoeslag per year (Wzt art. 1-3; Awir art. 14), for one person."""
 
-from numpy import floor, maximum, where
+# OpenFisca's conventions: a variable is a class named like the variable (lower case), and a
+# formula takes the population as its first argument, not self.
+# ruff: noqa: N801, N805
 
+from numpy import floor, maximum, where
 from openfisca_core.periods import YEAR
 from openfisca_core.variables import Variable
-
 from openfisca_zorgtoeslag.entities import Persoon
 
 # -- inputs -----------------------------------------------------------------------------------
