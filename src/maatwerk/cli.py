@@ -22,11 +22,11 @@ from maatwerk.engine.check import check as check_one
 from maatwerk.engine.check import load_checked
 from maatwerk.engine.decide import decider
 from maatwerk.engine.plan import Plans
-from maatwerk.engine.records import Consideration, Deviation, read_assessment, read_deviations
 from maatwerk.engine.testing import run
 from maatwerk.spec.build import discover
 from maatwerk.spec.errors import CODES, MaatwerkError
 from maatwerk.spec.graph import inputs_for
+from maatwerk.spec.records import Consideration, Deviation, read_assessment, read_deviations
 from maatwerk.spec.schema import json_schema
 from maatwerk.spec.source import load_file
 

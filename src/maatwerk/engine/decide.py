@@ -43,10 +43,10 @@ from maatwerk.engine.discretion import (
     evaluator,
 )
 from maatwerk.engine.plan import Plan, Plans
-from maatwerk.engine.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.graph import full_graph, reachable
 from maatwerk.spec.model import CategoryDef, Regulation
+from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.values import ValueProblem, coerce

@@ -17,11 +17,11 @@ from typing import Any
 from maatwerk.engine.compile import Compiler, Env, Missing, Unknown
 from maatwerk.engine.exact import sub
 from maatwerk.engine.plan import Plan
-from maatwerk.engine.records import Actor, AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.builder import citation
 from maatwerk.spec.discretion import Decider
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.model import AssessmentDef, Formula, HardshipDef, Regulation
+from maatwerk.spec.records import Actor, AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.values import ValueProblem, coerce, to_json
 

@@ -39,7 +39,9 @@ def run_case(reg: Regulation, case: TestCase) -> Outcome:
     outcome = Outcome(reg, case)
     problems = outcome.problems
     try:
-        decision = decider(reg).decide(case.date, case.inputs)
+        decision = decider(reg).decide(case.date, case.inputs, assessment=case.assessment,
+                                       deviations=case.deviations,
+                                       considerations=case.considerations)
     except DecisionError as exc:
         if case.error is None:
             problems.append(f"the decision was refused: {exc}")
@@ -65,6 +67,10 @@ def run_case(reg: Regulation, case: TestCase) -> Outcome:
             problems.append(f"{name}: expected {_show(want)}, but it was not computed")
         elif values[name] != want:
             problems.append(f"{name}: expected {_show(want)}, got {_show(values[name])}")
+    for output, layer in case.deciding_layer.items():
+        found = decision.deciding_layer.get(output)
+        if found != layer:
+            problems.append(f"deciding layer of {output}: expected {layer}, got {found}")
     if case.categories is not None:
         got = sorted(c.name for c in decision.categories)
         if sorted(case.categories) != got:

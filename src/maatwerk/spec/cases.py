@@ -11,8 +11,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from maatwerk.spec import schema
-from maatwerk.spec.errors import CODES, SpecError, SpecErrors
+from maatwerk.spec.errors import CODES, DecisionError, SpecError, SpecErrors
 from maatwerk.spec.model import Regulation, RuleDef, TableDef, TestCase
+from maatwerk.spec.records import (
+    AssessmentRecord,
+    Consideration,
+    Deviation,
+    read_assessment,
+    read_deviations,
+)
 from maatwerk.spec.source import PathT, Source, dotted
 from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.validate import validate
@@ -57,10 +64,33 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
         if name not in reg.categories:
             fail("MW501", f"{name!r} is not a category of {reg.id}"
                  f"{suggest(name, list(reg.categories))}", (*path, "categories", i), name)
+    records = _records(case, path, fail)
+    for output in case.deciding_layer:
+        if output not in reg.outputs:
+            fail("MW501", f"{output!r} is not an output of {reg.id}",
+                 (*path, "deciding_layer", output), output, key=True)
     return TestCase(case.name, case.date, inputs, expect, source.position(path), case.status,
                     tuple(case.missing) if case.missing is not None else None,
                     tuple(case.categories) if case.categories is not None else None, case.error,
-                    case.demo, case.description)
+                    case.demo, case.description, *records, case.deciding_layer)
+
+
+def _records(case: schema.Case, path: PathT, fail: Any) -> tuple[
+        AssessmentRecord | None, tuple[Deviation, ...], tuple[Consideration, ...]]:
+    """The test's discretion records, read as the engine will read them."""
+    assessment = None
+    deviations: list[Deviation] = []
+    considerations: list[Consideration] = []
+    try:
+        if case.assessment is not None:
+            assessment = read_assessment(case.assessment)
+        deviations, considerations = read_deviations(
+            {"deviations": case.deviations, "considerations": case.considerations})
+    except DecisionError as exc:
+        kind = exc.path.split(".")[0]
+        key = {"deviation": "deviations", "consideration": "considerations"}.get(kind, kind)
+        fail("MW502", f"{exc.path}: {exc.message}", (*path, key), exc.got)
+    return assessment, tuple(deviations), tuple(considerations)
 
 
 def read_cases(reg: Regulation, inline: Sequence[tuple[Source, list[schema.Case], PathT]],

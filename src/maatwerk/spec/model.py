@@ -15,6 +15,7 @@ from typing import Any
 from maatwerk.spec import ir
 from maatwerk.spec.discretion import Deadline, Decider, Domain, Ground, Remedy, ReportField, Step
 from maatwerk.spec.errors import Position
+from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.schema import LegalBasis, Translations
 from maatwerk.spec.source import PathT, Source
 from maatwerk.spec.types import Type
@@ -223,6 +224,10 @@ class TestCase:
     error: str | None = None
     demo: bool = False
     description: Translations | None = None
+    assessment: AssessmentRecord | None = None
+    deviations: tuple[Deviation, ...] = ()
+    considerations: tuple[Consideration, ...] = ()
+    deciding_layer: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -158,6 +158,11 @@ class Case(Model):
     missing: list[str] | None = None
     categories: list[str] | None = None
     error: Annotated[str, StringConstraints(pattern=r"^MW[0-9]{3}$")] | None = None
+    assessment: dict[str, Any] | None = None
+    deviations: list[dict[str, Any]] = Field(default_factory=list)
+    considerations: list[dict[str, Any]] = Field(default_factory=list)
+    deciding_layer: dict[str, Literal["standard", "category", "assessment", "deviation"]] = Field(
+        default_factory=dict)
     demo: bool = False
 
 
