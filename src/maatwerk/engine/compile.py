@@ -23,6 +23,7 @@ from maatwerk.engine import exact
 from maatwerk.engine.functions import FUNCTIONS, ROUNDING, DateProblem
 from maatwerk.spec import ir
 from maatwerk.spec.model import Formula, TableDef
+from maatwerk.spec.schema import Translations
 
 Fn = Callable[["Env"], Any]
 _NONE = object()
@@ -67,6 +68,7 @@ class ParamUse:
     provenance: str
     category: str | None = None
     statutory: Any = None
+    note: Translations | None = None
 
 
 @dataclass(slots=True)

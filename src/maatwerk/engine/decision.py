@@ -111,6 +111,8 @@ class Decision:
                         "provenance": use.provenance}
                 if use.category:
                     item["category"] = use.category
+                if use.note:
+                    item["note"] = use.note.nl
                 if use.statutory is not None:
                     item["statutory"] = _json(use.statutory)
                     item["statutory_reference"] = _statutory_reference(reg, use.name)

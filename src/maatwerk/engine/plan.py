@@ -28,7 +28,7 @@ def _use(param: ParameterDef, day: dt.date, category: str | None) -> ParamUse:
         raise DecisionError("MW604", f"the parameter has no value on {day}{where}; its first "
                             f"value is from {first}", path=f"parameters.{param.name}", got=str(day))
     return ParamUse(param.name, value.value, value.valid_from, value.reference, param.provenance,
-                    category)
+                    category, None, value.note)
 
 
 class Plan:
@@ -74,7 +74,7 @@ class Plan:
                 continue
             value = compiler.formula(definition.statutory, name)(Env({}, {}, self.day))
             out[name] = ParamUse(use.name, use.value, use.valid_from, use.reference,
-                                 use.provenance, use.category, value)
+                                 use.provenance, use.category, value, use.note)
         return out
 
     def _compile(self, partial: bool) -> dict[str, Fn]:

@@ -228,11 +228,11 @@ def build(source: Source, case_files: Iterable[Source] = ()) -> Regulation:
 
     rule_defs = {
         name: RuleDef(name, rule_types[name], formulas, spec.label, spec.description, spec.unit,
-                      spec.reference, spec.provenance, spec.explain)
+                      spec.reference, spec.provenance, spec.explain, spec.values or {})
         for name, (spec, formulas) in rules.items()}
     table_defs = {
         name: TableDef(name, table_types[name], spec.hit_policy, rows, spec.aggregate, otherwise,
-                       spec.label, spec.reference, spec.explain)
+                       spec.label, spec.reference, spec.explain, spec.values or {})
         for name, (spec, rows, otherwise) in tables.items()}
     subject = Subject(doc.subject.type, doc.subject.object, doc.subject.label)
     reg = Regulation(

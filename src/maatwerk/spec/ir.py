@@ -142,7 +142,8 @@ def render_literal(value: LitValue, kind: str) -> str:
 def render(node: Node, parent: int = 0) -> str:
     """Formula text for a node; parenthesised only where precedence needs it."""
     if isinstance(node, Lit):
-        return render_literal(node.value, node.kind)
+        text = render_literal(node.value, node.kind)
+        return f"({text})" if text.startswith("-") and parent > 7 else text
     if isinstance(node, Name):
         return node.name
     if isinstance(node, Unary):

@@ -90,6 +90,7 @@ class RuleDef:
     reference: str | None = None
     provenance: str = "statute"
     explain: Translations | None = None
+    values: Mapping[str, Translations] = field(default_factory=dict)
 
     def at(self, day: dt.date) -> Formula | None:
         """The formula in force on ``day`` (versions without a date are always in force)."""
@@ -120,6 +121,7 @@ class TableDef:
     label: Translations | None = None
     reference: str | None = None
     explain: Translations | None = None
+    values: Mapping[str, Translations] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

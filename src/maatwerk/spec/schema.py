@@ -101,6 +101,7 @@ class Rule(Model):
     reference: str | None = None
     provenance: Provenance = "statute"
     explain: Text | None = None
+    values: dict[str, Text] | None = None
 
 
 class Row(Model):
@@ -119,6 +120,7 @@ class Table(Model):
     label: Text | None = None
     reference: str | None = None
     explain: Text | None = None
+    values: dict[str, Text] | None = None
     rows: list[Row] = Field(min_length=1)
     otherwise: Expression | None = None
 

@@ -202,9 +202,34 @@ class Semantics:
                 self.b.error("MW408", f"the statutory derivation gives {found.type}, but the "
                              f"parameter is {par.type}", par.statutory.path, got=str(found.type))
 
+    def _declared(self, section: str, name: str, kind: str | None,
+                  values: Mapping[str, object] | None) -> Type | None:
+        """The declared type: ``type``, or an enumeration of ``values``."""
+        if values is None:
+            return SIMPLE[kind] if kind else None
+        if kind not in (None, "text"):
+            self.b.error("MW203", f"'values' makes {name!r} an enumeration; it cannot also be "
+                         f"{kind}", (section, name, "type"), got=kind)
+        return Type("enum", tuple(values), name)
+
+    def _enum_results(self, formula: Formula, declared: Type | None) -> None:
+        """Every text a formula can result in must be one of the enumeration's values."""
+        if declared is None or declared.kind != "enum":
+            return
+        stack = [formula.expr]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, ir.If):
+                stack += [node.then, node.other]
+            elif isinstance(node, ir.Lit) and str(node.value) not in declared.values:
+                self.fault(Fault("MW307", f"{node.value!r} is not a value of {declared.name}; "
+                                 f"expected one of: {', '.join(declared.values)}"
+                                 f"{suggest(str(node.value), list(declared.values))}",
+                                 node.span, str(node.value)), formula)
+
     def _infer_rule(self, name: str) -> None:
         spec, formulas = self.rules[name]
-        declared = SIMPLE[spec.type] if spec.type else None
+        declared = self._declared("rules", name, spec.type, spec.values)
         result: Typed | None = None
         for f in formulas:
             found = self.check(f)
@@ -214,6 +239,7 @@ class Semantics:
                 self.b.error("MW408", f"the rule is declared as {declared}, but its formula "
                              f"gives {found.type}", f.path, got=str(found.type))
                 return
+            self._enum_results(f, declared)
             if result is None:
                 result = found
             else:
@@ -251,7 +277,11 @@ class Semantics:
                 self.b.error("MW304", str(exc), otherwise.path)
                 return
         assert result is not None
-        declared = SIMPLE[spec.type] if spec.type else None
+        declared = self._declared("tables", name, spec.type, spec.values)
+        for row in rows:
+            self._enum_results(row.then, declared)
+        if otherwise is not None:
+            self._enum_results(otherwise, declared)
         if spec.aggregate == "count":
             self.types[name] = INTEGER
             return
