@@ -64,7 +64,7 @@ def _types(annotation: object) -> list[object]:
 
 @pytest.mark.parametrize("model", _models(), ids=lambda m: m.__name__)
 def test_every_key_of_the_language_is_documented(model: type[BaseModel]) -> None:
-    text = _read("language.md")
+    text = _read("language.md") + _read("discretion.md")
     for name, field in model.model_fields.items():
         key = field.alias or name
         if model is schema.Translations:

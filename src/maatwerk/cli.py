@@ -211,6 +211,18 @@ def plan(path: str, date_: str, categories: Sequence[str]) -> None:
 
 
 @cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--json", "as_json", is_flag=True)
+def profile(path: str, as_json: bool) -> None:
+    """The declared maatwerk profile: the variants used, for which outputs, and where the room
+    for maatwerk sits."""
+    from maatwerk.spec.profile import profile as declared
+    from maatwerk.spec.profile import render
+    data = declared(load_checked(path))
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2) if as_json else render(data))
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of a regulation document."""
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))

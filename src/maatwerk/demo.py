@@ -10,6 +10,7 @@ from maatwerk.engine.check import load_checked
 from maatwerk.engine.decide import decider
 from maatwerk.engine.format import text
 from maatwerk.spec.build import discover
+from maatwerk.spec.errors import DecisionError
 
 
 def run_demo(path: str | Path, lang: str = "nl") -> None:
@@ -29,6 +30,12 @@ def run_demo(path: str | Path, lang: str = "nl") -> None:
             if description:
                 click.echo(f"  {description}")
             click.echo("")
-            decision = decider(reg).decide(case.date, case.inputs)
+            try:
+                decision = decider(reg).decide(
+                    case.date, case.inputs, assessment=case.assessment,
+                    deviations=case.deviations, considerations=case.considerations)
+            except DecisionError as exc:
+                click.echo(f"  geweigerd: {exc}" if lang == "nl" else f"  refused: {exc}")
+                continue
             click.echo(decision.explanation(lang))
         click.echo("")
