@@ -230,10 +230,10 @@ class Decider:
 
 
 def _conflict(reg: Regulation, a: CategoryDef, b: CategoryDef, why: str) -> DecisionError:
-    pa = reg.position(("categories", a.name))
+    pa = reg.source.position(("categories", a.name), key=True)
     return DecisionError("MW606", f"categories {a.name!r} (line {pa.line}) and {b.name!r} both "
                          f"apply to this case; {why}", path=f"categories.{b.name}",
-                         position=reg.position(("categories", b.name)))
+                         position=reg.source.position(("categories", b.name), key=True))
 
 
 _DECIDERS: weakref.WeakKeyDictionary[Regulation, Decider] = weakref.WeakKeyDictionary()

@@ -88,11 +88,11 @@ def _basis(clause: HardshipDef) -> str:
     return f"clause {clause.name!r} ({citation(clause.legal_basis)})"
 
 
-def _check_actor(actor: Actor, decider: Decider, what: str, where: str) -> None:
+def _check_actor(actor: Actor, decider: Decider, what: str, where: str, path: str) -> None:
     if actor.role != decider.role or (decider.unit is not None and actor.unit != decider.unit):
         unit = f" of unit {decider.unit!r}" if decider.unit else " of any unit"
         raise DecisionError("MW707", f"{where} is {what} by a {decider.role}{unit}; "
-                            f"{actor.describe()} may not", got=actor.id)
+                            f"{actor.describe()} may not", path=path, got=actor.id)
 
 
 def _no_clause(reg: Regulation, dev: Deviation) -> DecisionError:
@@ -105,10 +105,11 @@ def _no_clause(reg: Regulation, dev: Deviation) -> DecisionError:
                 f"{_basis(c)} applies to groups of cases only, by a general arrangement"
                 for c in groups)
         return DecisionError("MW701", detail, path="deviation.clause", got=dev.clause)
-    return DecisionError("MW701", f"{reg.id} has no hardship clause {dev.clause!r}"
-                         f"{suggest(dev.clause, list(reg.hardship))}; its clauses are: "
-                         + ", ".join(c.name for c in individual), path="deviation.clause",
-                         got=dev.clause)
+    close = suggest(dev.clause, list(reg.hardship))
+    listing = ", ".join(c.name for c in individual)
+    tail = f"{close} Its clauses are: {listing}" if close else f"; its clauses are: {listing}"
+    return DecisionError("MW701", f"{reg.id} has no hardship clause {dev.clause!r}{tail}",
+                         path="deviation.clause", got=dev.clause)
 
 
 def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
@@ -140,7 +141,7 @@ def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
         why = "the clause" if clause.evidence == "required" else f"the ground {dev.ground!r}"
         raise DecisionError("MW706", f"{_basis(clause)}: {why} requires evidence; give at least "
                             "one evidence reference", path="deviation.evidence")
-    _check_actor(dev.proposer, clause.decider, "decided", _basis(clause))
+    _check_actor(dev.proposer, clause.decider, "decided", _basis(clause), "deviation.proposer")
     if clause.four_eyes:
         if dev.approver is None:
             raise DecisionError("MW708", f"{_basis(clause)} requires the approval of a second "
@@ -150,7 +151,8 @@ def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
             raise DecisionError("MW708", f"{_basis(clause)}: nobody approves their own "
                                 "deviation; the approver must differ from the proposer",
                                 path="deviation.approver", got=dev.approver.id)
-        _check_actor(dev.approver, clause.approving(), "approved", _basis(clause))
+        _check_actor(dev.approver, clause.approving(), "approved", _basis(clause),
+                     "deviation.approver")
     return _within_bounds(reg, clause, dev, before, evaluate)
 
 
@@ -206,10 +208,11 @@ def _answers(frame: AssessmentDef, record: AssessmentRecord) -> dict[str, Any]:
         except ValueProblem as exc:
             raise DecisionError("MW713", f"the answer to {name!r}: {exc}",
                                 path=f"assessment.answers.{name}", got=raw) from None
-        if (question.minimum is not None and value < question.minimum) or (
-                question.maximum is not None and value > question.maximum):
-            raise DecisionError("MW713", f"the answer to {name!r} must lie between "
-                                f"{question.minimum} and {question.maximum}",
+        low, high = question.minimum, question.maximum
+        if (low is not None and value < low) or (high is not None and value > high):
+            frame_text = (f"lie between {low} and {high}" if low is not None and high is not None
+                          else f"be at least {low}" if low is not None else f"be at most {high}")
+            raise DecisionError("MW713", f"the answer to {name!r} must {frame_text}",
                                 path=f"assessment.answers.{name}", got=raw)
         answers[name] = value
     return answers
@@ -235,7 +238,7 @@ def check_assessment(reg: Regulation, record: AssessmentRecord,
         raise DecisionError("MW714", f"{reg.id} declares no assessment; an assessment record "
                             "cannot be applied to it", path="assessment")
     where = f"the assessment ({citation(frame.legal_basis)})"
-    _check_actor(record.assessor, frame.decider, "carried out", where)
+    _check_actor(record.assessor, frame.decider, "carried out", where, "assessment.assessor")
     answers = _answers(frame, record)
     _required(frame, record, answers)
     need = evaluate(frame.need, answers, "assessment")
@@ -281,7 +284,7 @@ def check_consideration(reg: Regulation, record: Consideration) -> None:
         raise DecisionError("MW701", f"{reg.id} has no individual hardship clause "
                             f"{record.clause!r}{suggest(record.clause, list(reg.hardship))}",
                             path="consideration.clause", got=record.clause)
-    _check_actor(record.by, clause.decider, "considered", _basis(clause))
+    _check_actor(record.by, clause.decider, "considered", _basis(clause), "consideration.by")
 
 
 def considered(reg: Regulation, deviations: Sequence[AppliedDeviation],

@@ -53,7 +53,7 @@ def _clip(year: int, month: int, day: int) -> dt.date:
 def add_days(day: dt.date, n: int) -> dt.date:
     try:
         return day + dt.timedelta(days=n)
-    except OverflowError:
+    except (OverflowError, ValueError):
         raise DateProblem(f"{day} plus {n} days is outside the calendar") from None
 
 
@@ -69,7 +69,7 @@ def add_years(day: dt.date, n: int) -> dt.date:
 def make_date(year: int, month: int, day: int) -> dt.date:
     try:
         return dt.date(year, month, day)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise DateProblem(f"{year}-{month}-{day} is not a calendar date") from None
 
 

@@ -53,7 +53,8 @@ def _constants(reg: Regulation, formulas: Sequence[Formula], day: dt.date) -> se
                 found.add(at.value)
     for expr in exprs:
         for node in ir.walk(expr):
-            if isinstance(node, ir.Lit) and node.kind in ("integer", "decimal", "money", "text"):
+            if isinstance(node, ir.Lit) and node.kind in ("integer", "decimal", "money", "text",
+                                                          "date"):
                 found.add(node.value)
     return found
 
@@ -71,6 +72,8 @@ def _candidates(reg: Regulation, name: str, constants: set[Any], day: dt.date) -
                       if isinstance(c, (int, Decimal)) and not isinstance(c, bool)})
     if kind == "date":
         out = {day}
+        for d in (c for c in constants if isinstance(c, dt.date)):
+            out |= {d, add_days(d, 1), add_days(d, -1)}
         for n in numbers:
             if n == n.to_integral_value() and 0 < n < 130:
                 born = add_years(day, -int(n))
@@ -161,7 +164,7 @@ def category_overlaps(reg: Regulation) -> list[SpecError]:
                "precedence and use 'first' or 'collect'" if reg.category_policy == "unique" else
                f"both change {', '.join(sorted(a.overrides() & b.overrides()))}; give one a "
                "higher 'precedence'")
-        line = reg.position(("categories", a.name)).line
+        line = reg.source.position(("categories", a.name), key=True).line
         errors.append(SpecError(
             "MW403", f"categories {a.name!r} (line {line}) and {b.name!r} can both apply, for "
             f"example when {_example(reg, day, case)}; {why}", path=f"categories.{b.name}",

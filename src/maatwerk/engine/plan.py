@@ -17,16 +17,20 @@ from maatwerk.engine.compile import Compiler, Env, Fn, ParamUse
 from maatwerk.spec import ir
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.model import CategoryDef, Formula, ParameterDef, Regulation
+from maatwerk.spec.source import dotted
 from maatwerk.spec.values import to_json
 
 
-def _use(param: ParameterDef, day: dt.date, category: str | None) -> ParamUse:
+def _use(reg: Regulation, param: ParameterDef, day: dt.date, category: str | None) -> ParamUse:
     value = param.at(day)
     if value is None:
         first = param.values[0].valid_from
         where = f" (set by category {category!r})" if category else ""
+        base = ("categories", category) if category else ()
+        path = (*base, "parameters", param.name, "values", 0, "from")
         raise DecisionError("MW604", f"the parameter has no value on {day}{where}; its first "
-                            f"value is from {first}", path=f"parameters.{param.name}", got=str(day))
+                            f"value is from {first}", path=dotted(path),
+                            position=reg.source.position(path), got=str(day))
     return ParamUse(param.name, value.value, value.valid_from, value.reference, param.provenance,
                     category, None, value.note)
 
@@ -39,7 +43,7 @@ class Plan:
         self.reg = reg
         self.day = day
         self.categories = tuple(categories)
-        params = {name: _use(p, day, None) for name, p in reg.parameters.items()}
+        params = {name: _use(reg, p, day, None) for name, p in reg.parameters.items()}
         formulas: dict[str, Formula] = {}
         for name, rule in reg.rules.items():
             formula = rule.at(day)
@@ -48,7 +52,7 @@ class Plan:
         self.overridden: dict[str, str] = {}
         for cat in self.categories:  # in order: a later category wins
             for name, p in cat.parameters.items():
-                params[name] = _use(p, day, cat.name)
+                params[name] = _use(reg, p, day, cat.name)
                 self.overridden[name] = cat.name
             for name, override in cat.rules.items():
                 formulas[name] = override.formula

@@ -49,7 +49,7 @@ class Builder:
             try:
                 return coerce(raw, type_)
             except ValueProblem as exc:
-                self.error("MW203", str(exc), path, got=raw)
+                self.error(exc.code, str(exc), path, got=raw)
                 return None
         if not isinstance(raw, dict):
             self.error("MW203", f"expected a mapping with the keys {', '.join(keys)}", path,

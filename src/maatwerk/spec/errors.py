@@ -150,13 +150,19 @@ class SpecError(CodedError):
     """One problem in a regulation file."""
 
 
-class SpecErrors(SpecError):
-    """Several problems found while checking one regulation, in file order."""
+MAX_REPORTED = 100
 
-    def __init__(self, errors: Sequence[SpecError]) -> None:
+
+class SpecErrors(SpecError):
+    """Several problems found while checking one regulation, in file order; at most
+    ``MAX_REPORTED`` are kept, ``omitted`` counts the rest."""
+
+    def __init__(self, errors: Sequence[SpecError], omitted: int = 0) -> None:
         if not errors:
             raise ValueError("SpecErrors needs at least one error")
-        self.errors = sorted(errors, key=_order)
+        ordered = sorted(errors, key=_order)
+        self.errors = ordered[:MAX_REPORTED]
+        self.omitted = omitted + len(ordered) - len(self.errors)
         first = self.errors[0]
         super().__init__(first.code, first.message, path=first.path, position=first.position,
                          got=first.got)
@@ -168,7 +174,8 @@ class SpecErrors(SpecError):
         return len(self.errors)
 
     def __str__(self) -> str:
-        return "\n".join(e.render() for e in self.errors)
+        more = [f"... and {self.omitted} more problems"] if self.omitted else []
+        return "\n".join([*(e.render() for e in self.errors), *more])
 
 
 def _order(error: SpecError) -> tuple[str, int, int, str]:

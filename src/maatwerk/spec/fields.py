@@ -37,7 +37,7 @@ def as_subject(value: Any) -> Any:
     return {"type": value} if isinstance(value, str) else value
 
 
-Expression = Annotated[str, BeforeValidator(_as_text), StringConstraints(min_length=1)]
+Expression = Annotated[str, BeforeValidator(_as_text)]
 
 
 class Model(BaseModel):

@@ -224,6 +224,9 @@ def depth(node: ir.Node) -> int:
 
 def parse(text: str) -> ir.Node:
     """Parse one formula into its IR; raises ``FormulaError``."""
+    bare = text.strip()
+    if bare and bare.replace("_", "").replace(".", "", 1).isdigit():
+        check_number(bare, text.index(bare[0]))  # a lone number: refuse it as a number
     if len(text) > MAX_LENGTH:
         raise FormulaError("MW306", f"a formula may be at most {MAX_LENGTH} characters long", 0,
                            f"{len(text)} characters")
@@ -237,8 +240,8 @@ def parse(text: str) -> ir.Node:
     except FormulaError:
         raise
     if depth(tree) > MAX_DEPTH:
-        raise FormulaError("MW306", f"the formula is nested deeper than {MAX_DEPTH} levels; "
-                           "split it into named rules", 0)
+        raise FormulaError("MW306", f"the formula has more than {MAX_DEPTH} levels of "
+                           "operations; split it into named rules", 0)
     return tree
 
 

@@ -24,7 +24,7 @@ from maatwerk.spec.errors import Position, SpecError
 
 MAX_BYTES = 2_000_000
 MAX_DEPTH = 40
-MAX_NODES = 200_000
+MAX_NODES = 50_000
 
 Key = str | int
 PathT = tuple[Key, ...]
@@ -65,12 +65,13 @@ class Source:
         """The position of the value (or key) at ``path``, or of its nearest known ancestor."""
         table = self.keys if key else self.values
         probe = path
-        while probe:
+        while True:
             span = table.get(probe) or self.values.get(probe)
             if span is not None:
                 return Position(self.file, span.line, span.col)
+            if not probe:
+                return Position(self.file, 1, 1)
             probe = probe[:-1]
-        return Position(self.file, 1, 1)
 
     def position_in(self, path: PathT, offset: int) -> Position:
         """The position of character ``offset`` of the text value at ``path`` (a formula)."""
@@ -131,11 +132,36 @@ def load_text(text: str, file: str) -> Source:
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:
             raise SpecError("MW105", f"the document is nested deeper than {MAX_DEPTH} levels",
-                            position=pos) from None
+                            position=_deep(text, file) or pos) from None
+        if mark is not None and _char_at(text, mark.index) == "\t":
+            problem = "a tab character; indent with spaces"
         raise SpecError("MW102", f"invalid YAML: {problem}", position=pos) from None
     except yaml.YAMLError as exc:
         raise SpecError("MW102", f"invalid YAML: {exc}", position=Position(file, 1, 1)) from None
     return source
+
+
+def _char_at(text: str, index: int) -> str:
+    return text[index] if 0 <= index < len(text) else ""
+
+
+def _deep(text: str, file: str) -> Position | None:
+    """Where flow brackets first pass the depth limit (libyaml gives up later, at 1000)."""
+    depth = 0
+    quote = ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = text.count("\n", 0, i) + 1
+                return Position(file, line, i - (text.rfind("\n", 0, i) + 1) + 1)
+        elif ch in "]}":
+            depth -= 1
+    return None
 
 
 def load_file(path: str | Path) -> Source:
@@ -158,8 +184,13 @@ def load_file(path: str | Path) -> Source:
     return load_text(text, name)
 
 
+MAX_NUMBER_TEXT = 40  # longer numbers stay text, to be refused where a number is expected
+
+
 def resolve_plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar under the core schema."""
+    if len(text) > MAX_NUMBER_TEXT:
+        return text
     if text in _NULL:
         return None
     if text in _BOOL:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from maatwerk.spec.errors import SpecError, SpecErrors
+from maatwerk.spec.errors import MAX_REPORTED, SpecError, SpecErrors
 from maatwerk.spec.source import PathT, Source, dotted
 
 M = TypeVar("M", bound=BaseModel)
@@ -42,10 +42,11 @@ def validate(source: Source, model: type[M], data: Any = None, base: PathT = ())
         return model.model_validate(data)
     except ValidationError as exc:
         errors: dict[tuple[str, str], SpecError] = {}
-        for err in exc.errors():
+        found = exc.errors()
+        for err in found[:MAX_REPORTED]:
             spec_error = _convert(source, model, data, base, err)
             errors.setdefault((spec_error.path, spec_error.code), spec_error)
-        raise SpecErrors(list(errors.values())) from None
+        raise SpecErrors(list(errors.values()), max(0, len(found) - MAX_REPORTED)) from None
 
 
 def _clean(data: Any, loc: tuple[Any, ...], missing: bool) -> PathT:
@@ -87,7 +88,7 @@ def _convert(source: Source, model: type[BaseModel], data: Any, base: PathT,
         if close:
             message += f"; did you mean {close[0]!r}?"
         if allowed:
-            message += f" Expected one of: {', '.join(allowed)}"
+            message += (" Expected" if close else "; expected") + f" one of: {', '.join(allowed)}"
         return SpecError("MW202", message, path=where, position=source.position(path, key=True))
     if "[key]" in loc:
         key = loc[loc.index("[key]") - 1]

@@ -23,7 +23,12 @@ _FALSE = {"false", "nee", "no", "0"}
 
 
 class ValueProblem(ValueError):
-    """A value does not fit its type; the message says what was expected."""
+    """A value does not fit its type; the message says what was expected, ``code`` which error
+    it is (MW203 a wrong form, MW305 a number too large or too precise)."""
+
+    def __init__(self, message: str, code: str = "MW203") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _number(value: Any, what: str) -> Decimal:
@@ -51,9 +56,10 @@ def _number(value: Any, what: str) -> Decimal:
     assert isinstance(exponent, int)
     whole = len(digits) + exponent
     if whole > MAX_DIGITS:
-        raise ValueProblem(f"expected {what} of at most {MAX_DIGITS} digits before the point")
+        raise ValueProblem(f"a number may have at most {MAX_DIGITS} digits before the decimal "
+                           "point", "MW305")
     if exponent < -MAX_DECIMALS:
-        raise ValueProblem(f"expected {what} with at most {MAX_DECIMALS} decimals")
+        raise ValueProblem(f"a number may have at most {MAX_DECIMALS} decimals", "MW305")
     return number
 
 
