@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-from maatwerk.engine.compile import Compiler, Env, EvalProblem, Fn, Missing
+from maatwerk.engine.compile import Compiler, Env, EvalProblem, Missing
 from maatwerk.engine.format import value as show
 from maatwerk.engine.functions import add_days, add_years
 from maatwerk.engine.plan import Plans
@@ -103,36 +103,53 @@ def _combinations(space: Mapping[str, list[Any]]) -> Iterator[dict[str, Any]]:
         yield {n: rng.choice(space[n]) for n in names if space[n]}
 
 
-def _witness(reg: Regulation, formulas: Sequence[Formula], owners: Sequence[str],
-             pairs: Sequence[tuple[int, int]]) -> dict[tuple[int, int], tuple[dt.date, dict[
-                 str, Any]]]:
-    """For each pair of formula indexes, an example (date, inputs) where both are true."""
+Found = dict[tuple[int, int], tuple[dt.date, dict[str, Any]]]
+
+
+def _search(reg: Regulation, formulas: Sequence[Formula], owners: Sequence[str],
+            pairs: Sequence[tuple[int, int]], inputs: Sequence[str]) -> Found:
+    """Search the combinations of ``inputs`` for cases where both formulas of a pair hold."""
     plans = Plans(reg)
-    graph = full_graph(reg)
-    needed: set[str] = set()
-    for f in formulas:
-        needed |= reachable(graph, ir.names(f.expr))
-    inputs = [n for n in reg.inputs if n in needed]
-    found: dict[tuple[int, int], tuple[dt.date, dict[str, Any]]] = {}
-    days = [d for d in plans.dates if reg.valid_on(d)]
-    for day in days:
+    used = sorted({i for pair in pairs for i in pair})
+    found: Found = {}
+    for day in (d for d in plans.dates if reg.valid_on(d)):
         plan = plans.get(day)
         compiler = Compiler(plan.params, plan.inputs, partial=False)
-        conditions: list[Fn] = [compiler.formula(f, o) for f, o in zip(formulas, owners,
-                                                                            strict=True)]
-        constants = _constants(reg, formulas, day)
+        conditions = {i: compiler.formula(formulas[i], owners[i]) for i in used}
+        constants = _constants(reg, [formulas[i] for i in used], day)
         space = {n: _candidates(reg, n, constants, day) for n in inputs}
         for case in _combinations(space):
             env = Env(case, plan.funcs, day)
-            try:
-                truth = [bool(c(env)) for c in conditions]
-            except (EvalProblem, Missing, DecisionError, TypeError, ArithmeticError):
-                continue
-            for pair in pairs:
-                if pair not in found and truth[pair[0]] and truth[pair[1]]:
-                    found[pair] = (day, case)
+            truth: dict[int, bool] = {}
+            for i, condition in conditions.items():
+                try:
+                    truth[i] = bool(condition(env))
+                except (EvalProblem, Missing, DecisionError, TypeError, ArithmeticError):
+                    truth[i] = False
+            for a, b in pairs:
+                if (a, b) not in found and truth[a] and truth[b]:
+                    found[(a, b)] = (day, case)
             if len(found) == len(pairs):
                 return found
+    return found
+
+
+def _witness(reg: Regulation, formulas: Sequence[Formula], owners: Sequence[str],
+             pairs: Sequence[tuple[int, int]]) -> Found:
+    """For each pair of formula indexes, an example (date, inputs) where both are true.
+
+    Pairs are searched per set of inputs they read, so that the combinations are spent on the
+    inputs that matter to the pair.
+    """
+    graph = full_graph(reg)
+    reads = [frozenset(n for n in reachable(graph, ir.names(f.expr)) if n in reg.inputs)
+             for f in formulas]
+    groups: dict[frozenset[str], list[tuple[int, int]]] = {}
+    for a, b in pairs:
+        groups.setdefault(reads[a] | reads[b], []).append((a, b))
+    found: Found = {}
+    for names, group in groups.items():
+        found.update(_search(reg, formulas, owners, group, [n for n in reg.inputs if n in names]))
     return found
 
 
