@@ -117,6 +117,10 @@ class Compiler:
     def table(self, table: TableDef) -> Fn:
         return _table(self, table)
 
+    def reader(self, name: str) -> Fn:
+        """A function that reads a value given with the case (an input or an assessed value)."""
+        return _Unit(self, Formula(ir.Name(name), name, ()), name).compile(ir.Name(name))
+
 
 class _Unit:
     """Compiles one formula; knows its owner (for the trace) and its text (for errors)."""

@@ -91,7 +91,8 @@ def _basis(clause: HardshipDef) -> str:
 def _check_actor(actor: Actor, decider: Decider, what: str, where: str, path: str) -> None:
     if actor.role != decider.role or (decider.unit is not None and actor.unit != decider.unit):
         unit = f" of unit {decider.unit!r}" if decider.unit else " of any unit"
-        raise DecisionError("MW707", f"{where} is {what} by a {decider.role}{unit}; "
+        article = "an" if decider.role[0] in "aeiou" else "a"
+        raise DecisionError("MW707", f"{where} is {what} by {article} {decider.role}{unit}; "
                             f"{actor.describe()} may not", path=path, got=actor.id)
 
 

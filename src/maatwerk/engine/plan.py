@@ -87,6 +87,8 @@ class Plan:
                                 for name, f in self.formulas.items()}
         for name, table in self.reg.tables.items():
             funcs[name] = compiler.table(table)
+        for name in self.reg.assessed():
+            funcs[name] = compiler.reader(name)
         return funcs
 
     @property
