@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from maatwerk.engine.compile import Compiler, Env, Missing, Unknown
+from maatwerk.engine.compile import Env, Missing, Unknown
 from maatwerk.engine.exact import sub
 from maatwerk.engine.plan import Plan
 from maatwerk.spec.builder import citation
@@ -73,8 +73,7 @@ class _Evaluator:
         self.day = day
 
     def __call__(self, formula: Formula, extra: Mapping[str, Any], owner: str) -> Any:
-        names = frozenset(self.plan.inputs | extra.keys())
-        fn = Compiler(self.plan.params, names, partial=False).formula(formula, owner)
+        fn = self.plan.extra(formula, frozenset(extra), owner)
         env = Env({**self.values, **extra}, self.plan.funcs, self.day, dict(self.env.values))
         try:
             return fn(env)
