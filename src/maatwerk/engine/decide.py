@@ -35,7 +35,9 @@ from maatwerk.engine.decision import (
     Layer,
 )
 from maatwerk.engine.discretion import (
+    BOUND_NAMES,
     AppliedDeviation,
+    assessment_names,
     check_assessment,
     check_consideration,
     check_deviation,
@@ -62,6 +64,10 @@ class Decider:
         self.plans = Plans(reg)
         graph = full_graph(reg)
         self.needs = {o: reachable(graph, [o]) for o in reg.outputs}
+        self.closure = {n: reachable(graph, [n])
+                        for n in (*reg.rules, *reg.tables, *reg.assessed())}
+        self._affected_cache: dict[frozenset[str], frozenset[str]] = {}
+        self.assessment_names = assessment_names(reg)
 
     # -- inputs ----------------------------------------------------------------------------------
 
@@ -120,35 +126,65 @@ class Decider:
                                                                 problem.span[0]),
                                 got=problem.got) from None
 
-    def _layer(self, plan: Plan, values: Mapping[str, Any], day: dt.date,
-               pinned: Mapping[str, Any] | None = None) -> tuple[Env, dict[str, Any]]:
-        """Evaluate the outputs in one layer: strictly, or three-valued when inputs are missing."""
-        outputs = self.reg.outputs
-        env = Env(values, plan.funcs, day, dict(pinned) if pinned else {})
-        try:
-            return env, {o: env.get(o) for o in outputs}
-        except Missing:
-            env = Env(values, plan.partial, day, dict(pinned) if pinned else {})
-            return env, {o: env.get(o) for o in outputs}
+    def _affected(self, changed: frozenset[str]) -> frozenset[str]:
+        """Every name whose value depends on one of ``changed`` (and those themselves)."""
+        found = self._affected_cache.get(changed)
+        if found is None:
+            found = frozenset(n for n, deps in self.closure.items() if deps & changed) | changed
+            self._affected_cache[changed] = found
+        return found
+
+    def _layer(self, plan: Plan, values: Mapping[str, Any], day: dt.date, *,
+               pinned: Mapping[str, Any] | None = None, base: Env | None = None,
+               changed: frozenset[str] = frozenset(),
+               skip: frozenset[str] = frozenset()) -> tuple[Env, dict[str, Any]]:
+        """Evaluate the outputs in one layer: strictly, or three-valued when inputs are missing.
+
+        With ``base`` (the layer before, under the same plan) the values that do not depend on
+        ``changed`` are taken over instead of computed again. Outputs that depend on ``skip``
+        (the assessed values, in the layers before the assessment) are unknown.
+        """
+        seed: dict[str, Any] = {}
+        used: dict[str, Any] = {}
+        branches: list[Any] = []
+        if base is not None:
+            affected = self._affected(changed)
+            seed = {k: v for k, v in base.values.items()
+                    if k not in affected and not isinstance(v, Unknown)}
+            used = dict(base.used)
+            branches = [b for b in base.branches if b[0] not in affected]
+        seed.update(pinned or {})
+        unknown = {o: Unknown(frozenset(self.needs[o] & skip)) for o in self.reg.outputs
+                   if self.needs[o] & skip} if skip else {}
+        for funcs in (plan.funcs, plan.partial):
+            env = Env(values, funcs, day, dict(seed), dict(used), list(branches))
+            try:
+                return env, {o: unknown[o] if o in unknown else env.get(o)
+                             for o in self.reg.outputs}
+            except Missing:
+                continue
+        raise AssertionError("three-valued evaluation does not raise Missing")  # pragma: no cover
 
     def _decide(self, day: dt.date, values: dict[str, Any],
                 assessment: AssessmentRecord | None, deviations: Sequence[Deviation],
                 considerations: Sequence[Consideration]) -> Decision:
         reg = self.reg
         plan = self.plans.get(day)
-        env, standard = self._layer(plan, values, day)
+        assessed = frozenset(reg.assessed()) if assessment is not None else frozenset()
+        env, standard = self._layer(plan, values, day, skip=assessed)
         layers = [Layer(STANDARD, standard, env)]
         results = self._conditions(plan, env)
         chosen = self.select([reg.categories[n] for n, hit in results.items() if hit is True])
         if chosen:
             plan = self.plans.get(day, chosen)
-            env, outputs = self._layer(plan, values, day)
+            env, outputs = self._layer(plan, values, day, skip=assessed)
             layers.append(Layer(CATEGORY, outputs, env, tuple(chosen)))
         if assessment is not None:
-            applied = check_assessment(reg, assessment, evaluator(plan, env, values, day))
+            applied = check_assessment(reg, assessment, evaluator(
+                plan, env, values, day, self.assessment_names))
             frame = applied.frame
             values = {**values, frame.provision: applied.provision, frame.amount: applied.amount}
-            env, outputs = self._layer(plan, values, day)
+            env, outputs = self._layer(plan, values, day, base=env, changed=assessed)
             layers.append(Layer(ASSESSMENT, outputs, env, assessment=applied))
         for record in considerations:
             check_consideration(reg, record)
@@ -156,10 +192,11 @@ class Decider:
         if deviations:
             before = dict(layers[-1].env.values if layers[-1].env else {})
             before.update(layers[-1].outputs)
-            check = evaluator(plan, env, values, day)
+            check = evaluator(plan, env, values, day, BOUND_NAMES)
             applied_deviations = [check_deviation(reg, d, before, check) for d in deviations]
             pinned = {d.record.output: d.value for d in applied_deviations}
-            env, outputs = self._layer(plan, values, day, pinned)
+            env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
+                                       changed=frozenset(pinned))
             layers.append(Layer(DEVIATION, outputs, env, deviations=tuple(applied_deviations)))
         return self._finish(day, values, layers, results, applied_deviations, considerations)
 

@@ -64,17 +64,26 @@ class AppliedAssessment:
 
 
 class _Evaluator:
-    """Evaluates extra formulas (bounds, the assessment frame) in a layer's state."""
+    """Evaluates extra formulas (bounds, the assessment frame) in a layer's state.
 
-    def __init__(self, plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date) -> None:
+    ``scope`` holds the case's values plus the names such formulas may read besides the
+    regulation's (``standard``; the answers, ``need`` and ``remaining``); set them with ``set``.
+    """
+
+    def __init__(self, plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date,
+                 names: frozenset[str]) -> None:
         self.plan = plan
-        self.env = env
-        self.values = values
-        self.day = day
+        self.names = names
+        self.scope = dict(values)
+        memo = {k: v for k, v in env.values.items() if not isinstance(v, Unknown)}
+        self.env = Env(self.scope, plan.funcs, day, memo)
 
-    def __call__(self, formula: Formula, extra: Mapping[str, Any], owner: str) -> Any:
-        fn = self.plan.extra(formula, frozenset(extra), owner)
-        env = Env({**self.values, **extra}, self.plan.funcs, self.day, dict(self.env.values))
+    def set(self, values: Mapping[str, Any]) -> None:
+        self.scope.update(values)
+
+    def __call__(self, formula: Formula, owner: str) -> Any:
+        fn = self.plan.extra(formula, self.names, owner)
+        env = self.env
         try:
             return fn(env)
         except Missing as exc:
@@ -171,10 +180,10 @@ def _within_bounds(reg: Regulation, clause: HardshipDef, dev: Deviation,
         raise DecisionError("MW710", f"{_basis(clause)}: the value of {dev.output!r} before the "
                             f"deviation is not known yet (missing: {missing}), so its bounds "
                             "cannot be checked", path="deviation.output", got=dev.output)
-    extra = {"standard": standard}
-    low = evaluate(bounds.minimum, extra, clause.name) if bounds.minimum else None
-    high = evaluate(bounds.maximum, extra, clause.name) if bounds.maximum else None
-    allowed = (tuple(evaluate(f, extra, clause.name) for f in bounds.allowed)
+    evaluate.set({"standard": standard})
+    low = evaluate(bounds.minimum, clause.name) if bounds.minimum else None
+    high = evaluate(bounds.maximum, clause.name) if bounds.maximum else None
+    allowed = (tuple(evaluate(f, clause.name) for f in bounds.allowed)
                if bounds.allowed is not None else None)
     if allowed is not None and value not in allowed:
         raise DecisionError("MW710", f"{_basis(clause)} allows for {dev.output!r} only "
@@ -241,7 +250,8 @@ def check_assessment(reg: Regulation, record: AssessmentRecord,
     _check_actor(record.assessor, frame.decider, "carried out", where, "assessment.assessor")
     answers = _answers(frame, record)
     _required(frame, record, answers)
-    need = evaluate(frame.need, answers, "assessment")
+    evaluate.set(answers)
+    need = evaluate(frame.need, "assessment")
     remaining = need
     steps = []
     for i, step in enumerate(frame.steps):
@@ -260,10 +270,10 @@ def check_assessment(reg: Regulation, record: AssessmentRecord,
     except ValueProblem as exc:
         raise DecisionError("MW712", f"{where}: the amount of {record.provision!r}: {exc}",
                             path="assessment.amount", got=record.amount) from None
-    extra = {**answers, "need": need, "remaining": remaining}
-    low = evaluate(provision.minimum, extra, "assessment")
-    high = evaluate(provision.maximum, extra, "assessment")
-    hint = evaluate(provision.suggestion, extra, "assessment") if provision.suggestion else None
+    evaluate.set({"need": need, "remaining": remaining})
+    low = evaluate(provision.minimum, "assessment")
+    high = evaluate(provision.maximum, "assessment")
+    hint = evaluate(provision.suggestion, "assessment") if provision.suggestion else None
     if amount < low or amount > high:
         raise DecisionError("MW712", f"{where} frames {record.provision!r} "
                             f"{_frame(low, high)} (need {to_json(need)}, remaining after the "
@@ -273,8 +283,18 @@ def check_assessment(reg: Regulation, record: AssessmentRecord,
                              record.provision, amount, low, high, hint)
 
 
-def evaluator(plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date) -> _Evaluator:
-    return _Evaluator(plan, env, values, day)
+def evaluator(plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date,
+              names: frozenset[str]) -> _Evaluator:
+    return _Evaluator(plan, env, values, day, names)
+
+
+def assessment_names(reg: Regulation) -> frozenset[str]:
+    """The names an assessment's formulas read besides the regulation's."""
+    frame = reg.assessment
+    return frozenset(frame.questions) | {"need", "remaining"} if frame else frozenset()
+
+
+BOUND_NAMES = frozenset({"standard"})
 
 
 def check_consideration(reg: Regulation, record: Consideration) -> None:

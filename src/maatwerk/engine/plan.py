@@ -68,7 +68,7 @@ class Plan:
             self.conditions = {c.name: compiler.formula(c.when, c.name)
                                for c in reg.categories.values()}
         self._partial_conditions: dict[str, Fn] | None = None
-        self._extra: dict[tuple[int, frozenset[str]], Fn] = {}
+        self._extra: dict[int, Fn] = {}
 
     def _statutory(self, params: dict[str, ParamUse]) -> dict[str, ParamUse]:
         out = dict(params)
@@ -95,7 +95,7 @@ class Plan:
     def extra(self, formula: Formula, names: frozenset[str], owner: str) -> Fn:
         """A formula outside the rules (a bound, the assessment's frame) that also reads
         ``names`` from the case; compiled once per plan."""
-        key = (id(formula), names)
+        key = id(formula)
         fn = self._extra.get(key)
         if fn is None:
             fn = Compiler(self.params, self.inputs | names, partial=False).formula(formula, owner)

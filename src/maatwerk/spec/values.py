@@ -67,6 +67,8 @@ def coerce(value: Any, type_: Type) -> Any:
     """``value`` in the runtime representation of ``type_``; raises ``ValueProblem``."""
     kind = type_.kind
     fast = type(value)
+    if fast is int and kind in ("money", "decimal") and -_LIMIT < value < _LIMIT:
+        return Decimal(value)
     if fast is Decimal and kind in ("money", "decimal"):
         # A Decimal from Python is taken as given when finite and below the size limit; text
         # (the CLI, JSON, YAML) is held to the digit limits below.
