@@ -180,7 +180,7 @@ def inputs(path: str, output: str, as_json: bool, lang: str) -> None:
     rows = []
     for name in names:
         inp = reg.inputs[name]
-        rows.append({"name": name, "type": str(inp.type.kind), "unit": inp.unit,
+        rows.append({"name": name, "type": str(inp.type.kind), "unit": text(inp.unit, lang) or None,
                      "source": inp.source, "label": text(inp.label, lang),
                      "question": text(inp.question, lang) or None,
                      "values": list(inp.type.values) or None})

@@ -256,7 +256,7 @@ def check_assessment(reg: Regulation, record: AssessmentRecord,
     steps = []
     for i, step in enumerate(frame.steps):
         answered = answers.get(step.covers, 0)
-        covered = min(remaining, max(0, answered))
+        covered = min(remaining, max(remaining - remaining, answered))  # zero of need's type
         remaining = sub(remaining, covered)
         steps.append(StepResult(f"step {i + 1}", step.label, answered, covered, remaining))
     provision = frame.provisions.get(record.provision)
@@ -271,6 +271,12 @@ def check_assessment(reg: Regulation, record: AssessmentRecord,
         raise DecisionError("MW712", f"{where}: the amount of {record.provision!r}: {exc}",
                             path="assessment.amount", got=record.amount) from None
     evaluate.set({"need": need, "remaining": remaining})
+    if provision.when is not None and not evaluate(provision.when, "assessment"):
+        condition = " ".join(provision.when.text.split())
+        raise DecisionError("MW712", f"{where} grants {record.provision!r} only when "
+                            f"{condition} (need {to_json(need)}, remaining after the "
+                            f"voorliggende steps {to_json(remaining)})",
+                            path="assessment.provision", got=record.provision)
     low = evaluate(provision.minimum, "assessment")
     high = evaluate(provision.maximum, "assessment")
     hint = evaluate(provision.suggestion, "assessment") if provision.suggestion else None

@@ -78,6 +78,10 @@ class Values:
 
     def label(self, name: str) -> str:
         label = fmt.text(getattr(self._definition(name), "label", None), self.lang)
+        frame = self.reg.assessment
+        if not label and frame is not None:
+            label = fmt.text(frame.provision_label if name == frame.provision else
+                             frame.amount_label if name == frame.amount else None, self.lang)
         return label or name
 
 

@@ -23,6 +23,9 @@ def _param(use: ParamUse, v: Values) -> list[str]:
     line = f"  - {v.label(use.name)}: {v.show(use.name, use.value)} — {use.reference}"
     if use.provenance != "statute":
         line += f" ({w[use.provenance]})"
+    if use.category:
+        label = fmt.text(v.reg.categories[use.category].label, lang)
+        line += f" [{w['by_category']}: {label}]"
     lines = [line]
     note = fmt.text(use.note, lang)
     if note:

@@ -68,7 +68,7 @@ def assessment(decision: Decision, v: Values) -> list[str]:
                      f"{fmt.number(step.remaining, lang)}")
     lines.append(f"  {w['remaining']}: {fmt.number(applied.remaining, lang)}")
     provision = frame.provisions[applied.provision]
-    unit = f" {provision.unit}" if provision.unit else ""
+    unit = f" {fmt.text(provision.unit, lang)}" if provision.unit else ""
     lines.append(f"  {w['granted']}: {fmt.text(provision.label, lang)}, "
                  f"{fmt.number(applied.amount, lang)}{unit} ({w['frame']} "
                  f"{fmt.number(applied.low, lang)} {w['to']} {fmt.number(applied.high, lang)}"

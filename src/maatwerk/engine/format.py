@@ -74,7 +74,7 @@ def date(value: dt.date, lang: str = "nl") -> str:
     return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
 
 
-def value(v: Any, type_: Type | None, lang: str = "nl", *, unit: str | None = None,
+def value(v: Any, type_: Type | None, lang: str = "nl", *, unit: Translations | None = None,
           labels: Mapping[str, Translations] | None = None) -> str:
     """Any value by its type: amounts, percentages, dates, yes/no, enumeration labels."""
     if isinstance(v, Mapping):
@@ -90,8 +90,9 @@ def value(v: Any, type_: Type | None, lang: str = "nl", *, unit: str | None = No
     kind = type_.kind if type_ else ""
     if kind == "money":
         return money(v, lang)
-    if unit == "%":
+    shown_unit = text(unit, lang)
+    if shown_unit == "%":
         pct = Fraction(v) * 100 if isinstance(v, Fraction) else Decimal(v) * 100
         return f"{number(pct, lang)}%"
     shown = number(v, lang)
-    return f"{shown} {unit}" if unit and unit != "EUR" else shown
+    return f"{shown} {shown_unit}" if shown_unit and shown_unit != "EUR" else shown

@@ -62,6 +62,8 @@ def run_case(reg: Regulation, case: TestCase) -> Outcome:
     values = dict(decision.final.outputs)
     if decision.final.env is not None:
         values.update(decision.final.env.values)
+        values.update({n: v for n, v in decision.final.env.inputs.items()
+                       if n in reg.assessed()})
     for name, want in case.expect.items():
         if name not in values:
             problems.append(f"{name}: expected {_show(want)}, but it was not computed")

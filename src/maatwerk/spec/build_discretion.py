@@ -63,9 +63,10 @@ def assessment(builder: Builder, doc: schema.Regulation) -> AssessmentDef | None
         low = builder.formula(p.min, (*ppath, "min"))
         high = builder.formula(p.max, (*ppath, "max"))
         hint = builder.formula(p.suggestion, (*ppath, "suggestion")) if p.suggestion else None
+        when = builder.formula(p.when, (*ppath, "when")) if p.when else None
         if low and high:
             provisions[pname] = ProvisionDef(pname, p.label, low, high, hint, p.unit,
-                                             p.reference)
+                                             p.reference, when)
     for key in ("provision", "amount"):
         name = getattr(spec.outcome, key)
         if name in RESERVED:
@@ -78,4 +79,4 @@ def assessment(builder: Builder, doc: schema.Regulation) -> AssessmentDef | None
         spec.label, spec.legal_basis, spec.decider, spec.domains, questions, need,
         tuple(spec.steps), outcome.provision, outcome.amount, SIMPLE[outcome.amount_type],
         Type("enum", tuple(outcome.provisions), outcome.provision), provisions, spec.deadlines,
-        spec.report, spec.description)
+        spec.report, spec.description, outcome.provision_label, outcome.amount_label)

@@ -12,7 +12,7 @@ from typing import Any
 
 from maatwerk.spec import schema
 from maatwerk.spec.errors import CODES, DecisionError, SpecError, SpecErrors
-from maatwerk.spec.model import Regulation, RuleDef, TableDef, TestCase
+from maatwerk.spec.model import Regulation, TestCase
 from maatwerk.spec.records import (
     AssessmentRecord,
     Consideration,
@@ -44,22 +44,26 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
         except ValueProblem as exc:
             fail("MW502", str(exc), at, raw)
     expect: dict[str, Any] = {}
-    outputs: dict[str, RuleDef | TableDef] = {**reg.rules, **reg.tables}
+    types = {**{n: r.type for n, r in reg.rules.items()},
+             **{n: t.type for n, t in reg.tables.items()}, **reg.assessed()}
     for name, raw in case.expect.items():
         at = (*path, "expect", name)
-        if name not in outputs:
-            fail("MW501", f"{name!r} is not a rule or table of {reg.id}"
-                 f"{suggest(name, list(outputs))}", at, name, key=True)
+        if name not in types:
+            what = "a rule, table or assessed value" if reg.assessment else "a rule or table"
+            fail("MW501", f"{name!r} is not {what} of {reg.id}{suggest(name, list(types))}",
+                 at, name, key=True)
             continue
         try:
-            expect[name] = coerce(raw, outputs[name].type)
+            expect[name] = coerce(raw, types[name])
         except ValueProblem as exc:
             fail("MW502", str(exc), at, raw)
     if case.error is not None and case.error not in CODES:
         fail("MW502", "not a known error code", (*path, "error"), case.error)
     for i, name in enumerate(case.missing or []):
-        if name not in reg.inputs:
-            fail("MW501", f"{name!r} is not an input of {reg.id}", (*path, "missing", i), name)
+        if name not in reg.inputs and not (name == "assessment" and reg.assessment):
+            fail("MW501", f"{name!r} is not an input of {reg.id}"
+                 + (" (nor 'assessment', which it does not declare)" if name == "assessment"
+                    else ""), (*path, "missing", i), name)
     for i, name in enumerate(case.categories or []):
         if name not in reg.categories:
             fail("MW501", f"{name!r} is not a category of {reg.id}"

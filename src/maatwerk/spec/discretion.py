@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from maatwerk.spec.fields import Basis, Expression, Identifier, InputKind, Model, Text
+from maatwerk.spec.fields import Basis, Expression, Identifier, InputKind, Model, Text, Unit
 
 ROLES = ("citizen", "caseworker", "approver", "manager", "policy_maker", "administrator")
 Role = Literal["caseworker", "approver", "manager", "policy_maker", "administrator"]
@@ -76,7 +76,7 @@ class Hardship(Model):
 class Question(Model):
     type: InputKind
     label: Text
-    unit: str | None = None
+    unit: Unit | None = None
     values: dict[str, Text] | None = None
     min: int | None = None
     max: int | None = None
@@ -100,7 +100,8 @@ class Step(Model):
 
 class Provision(Model):
     label: Text
-    unit: str | None = None
+    unit: Unit | None = None
+    when: Expression | None = None
     min: Expression = "0"
     max: Expression
     suggestion: Expression | None = None
@@ -113,6 +114,8 @@ class Outcome(Model):
     provision: Identifier
     amount: Identifier
     amount_type: Literal["integer", "decimal", "money"] = "decimal"
+    provision_label: Text | None = None
+    amount_label: Text | None = None
     provisions: dict[Identifier, Provision] = Field(min_length=1)
 
 

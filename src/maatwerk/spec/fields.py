@@ -52,6 +52,7 @@ class Translations(Model):
 
 
 Text = Annotated[Translations, BeforeValidator(_as_translations)]
+Unit = Text  # a unit shown with a value: "jaar", or {nl: jaar, en: years}
 
 
 class LegalBasis(Model):

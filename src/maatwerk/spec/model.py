@@ -40,7 +40,7 @@ class InputDef:
     source: str
     question: Translations | None = None
     description: Translations | None = None
-    unit: str | None = None
+    unit: Translations | None = None
     values: Mapping[str, Translations] = field(default_factory=dict)
     minimum: Any = None
     maximum: Any = None
@@ -63,7 +63,7 @@ class ParameterDef:
     values: tuple[ValueAt, ...]
     label: Translations | None = None
     description: Translations | None = None
-    unit: str | None = None
+    unit: Translations | None = None
     keys: tuple[str, ...] | None = None
     provenance: str = "statute"
     statutory: Formula | None = None
@@ -86,7 +86,7 @@ class RuleDef:
     versions: tuple[Formula, ...]
     label: Translations | None = None
     description: Translations | None = None
-    unit: str | None = None
+    unit: Translations | None = None
     reference: str | None = None
     provenance: str = "statute"
     explain: Translations | None = None
@@ -188,8 +188,9 @@ class ProvisionDef:
     minimum: Formula
     maximum: Formula
     suggestion: Formula | None = None
-    unit: str | None = None
+    unit: Translations | None = None
     reference: str | None = None
+    when: Formula | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,6 +212,8 @@ class AssessmentDef:
     deadlines: Mapping[str, Deadline]
     report: Mapping[str, ReportField]
     description: Translations | None = None
+    provision_label: Translations | None = None
+    amount_label: Translations | None = None
 
 
 @dataclass(frozen=True, slots=True)

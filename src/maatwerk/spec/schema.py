@@ -27,6 +27,7 @@ from maatwerk.spec.fields import (
     RegulationId,
     Text,
     Translations,
+    Unit,
     ValueKind,
     as_subject,
 )
@@ -52,7 +53,7 @@ class Input(Model):
     label: Text
     question: Text | None = None
     description: Text | None = None
-    unit: str | None = None
+    unit: Unit | None = None
     source: str
     values: dict[str, Text] | None = None
     min: int | Decimal | None = None
@@ -78,7 +79,7 @@ class Parameter(Model):
     type: ValueKind
     label: Text | None = None
     description: Text | None = None
-    unit: str | None = None
+    unit: Unit | None = None
     keys: list[str] | None = None
     provenance: Provenance = "statute"
     values: list[ParameterValue] = Field(min_length=1)
@@ -97,7 +98,7 @@ class Rule(Model):
     type: ValueKind | None = None
     label: Text | None = None
     description: Text | None = None
-    unit: str | None = None
+    unit: Unit | None = None
     reference: str | None = None
     provenance: Provenance = "statute"
     explain: Text | None = None

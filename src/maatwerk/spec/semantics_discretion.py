@@ -81,6 +81,12 @@ def _assessment(sem: Semantics, spec: AssessmentDef) -> set[str]:
     extra = {**questions, "need": Symbol("builtin", need.type),
              "remaining": Symbol("builtin", need.type)}
     for provision in spec.provisions.values():
+        if provision.when is not None:
+            found = sem.check(provision.when, extra)
+            if found is not None and found.type.kind != "bool":
+                sem.b.error("MW304", f"a provision's condition must be true or false, not "
+                            f"{found.type}", provision.when.path, got=str(found.type))
+            roots |= set(ir.names(provision.when.expr))
         for formula, what in ((provision.minimum, "the lower bound"),
                               (provision.maximum, "the upper bound"),
                               (provision.suggestion, "the suggestion")):
