@@ -251,5 +251,7 @@ def _deviation_json(d: AppliedDeviation) -> dict[str, Any]:
         "evidence": list(record.evidence),
         "proposer": record.proposer.model_dump(exclude_none=True),
         "approver": record.approver.model_dump(exclude_none=True) if record.approver else None,
-        "remedy_weeks": clause.remedy.objection_weeks if clause.remedy else 6,
+        "remedy": {"objection": clause.remedy.objection if clause.remedy else True,
+                   "weeks": clause.remedy.objection_weeks if clause.remedy else 6,
+                   "reference": clause.remedy.reference if clause.remedy else None},
     }

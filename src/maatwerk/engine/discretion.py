@@ -186,8 +186,9 @@ def _within_bounds(reg: Regulation, clause: HardshipDef, dev: Deviation,
     allowed = (tuple(evaluate(f, clause.name) for f in bounds.allowed)
                if bounds.allowed is not None else None)
     if allowed is not None and value not in allowed:
+        shown = dict.fromkeys(str(to_json(a)) for a in allowed)
         raise DecisionError("MW710", f"{_basis(clause)} allows for {dev.output!r} only "
-                            f"{', '.join(str(to_json(a)) for a in allowed)}",
+                            f"{', '.join(shown)}",
                             path="deviation.value", got=to_json(value))
     if (low is not None and value < low) or (high is not None and value > high):
         frame = _frame(low, high)
@@ -306,9 +307,13 @@ BOUND_NAMES = frozenset({"standard"})
 def check_consideration(reg: Regulation, record: Consideration) -> None:
     """A consideration must name a clause and come from someone who may decide under it."""
     clause = reg.hardship.get(record.clause)
-    if clause is None or clause.level == "group":
-        raise DecisionError("MW701", f"{reg.id} has no individual hardship clause "
-                            f"{record.clause!r}{suggest(record.clause, list(reg.hardship))}",
+    if clause is None:
+        raise DecisionError("MW701", f"{reg.id} has no hardship clause {record.clause!r}"
+                            f"{suggest(record.clause, list(reg.hardship))}",
+                            path="consideration.clause", got=record.clause)
+    if clause.level == "group":
+        raise DecisionError("MW702", f"{_basis(clause)} applies to groups of cases by a general "
+                            "arrangement; it is not considered for one case",
                             path="consideration.clause", got=record.clause)
     _check_actor(record.by, clause.decider, "considered", _basis(clause), "consideration.by")
 

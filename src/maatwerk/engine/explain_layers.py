@@ -10,6 +10,7 @@ from maatwerk.engine import format as fmt
 from maatwerk.engine.compile import Unknown
 from maatwerk.engine.decision import Decision
 from maatwerk.spec.builder import citation
+from maatwerk.spec.model import HardshipDef
 
 if TYPE_CHECKING:
     from maatwerk.engine.explain import Values
@@ -61,7 +62,8 @@ def assessment(decision: Decision, v: Values) -> list[str]:
     when = f" ({fmt.date(record.date, lang)})" if record.date else ""
     lines = ["", f"{w['assessment']}: {fmt.text(frame.label, lang)} "
              f"({citation(frame.legal_basis)}), {w['assessor']} {record.assessor.id}{when}",
-             f"  {w['need']}: {fmt.number(applied.need, lang)}"]
+             f"  {fmt.text(frame.need_label, lang) or w['need']}: "
+             f"{fmt.number(applied.need, lang)}"]
     for step in applied.steps:
         lines.append(f"  - {fmt.text(step.label, lang)}: {w['covered']} "
                      f"{fmt.number(step.covered, lang)}; {w['remaining'].lower()} "
@@ -85,10 +87,10 @@ def deviations(decision: Decision, v: Values) -> list[str]:
     if not applied:
         return []
     lines = ["", w["deviations"]]
-    weeks = 6
+    remedies: list[str] = []
     for d in applied:
         clause, record = d.clause, d.record
-        weeks = clause.remedy.objection_weeks if clause.remedy else weeks
+        remedies.append(_remedy(clause, v))
         lines.append(f"  {fmt.text(clause.label, lang)} ({citation(clause.legal_basis)}): "
                      f"{v.label(record.output)} {v.show(record.output, d.value)} "
                      f"{w['instead']} {v.show(record.output, d.before)}")
@@ -103,7 +105,19 @@ def deviations(decision: Decision, v: Values) -> list[str]:
         lines.append(f"    {w['motivation']}: {record.motivation}")
         approver = f", {w['approver']} {record.approver.id}" if record.approver else ""
         lines.append(f"    {w['proposer']} {record.proposer.id}{approver}")
-    return [*lines, *_changes(decision, v, "deviation"), "  " + w["remedy"].format(weeks=weeks)]
+    return [*lines, *_changes(decision, v, "deviation"),
+            *dict.fromkeys(f"  {r}" for r in remedies if r)]
+
+
+def _remedy(clause: HardshipDef, v: Values) -> str:
+    remedy = clause.remedy
+    if remedy is None:
+        return v.w["remedy"].format(weeks=6)
+    label = fmt.text(remedy.label, v.lang)
+    if not remedy.objection:
+        return label
+    text = label or v.w["remedy"].format(weeks=remedy.objection_weeks)
+    return text + (f" ({remedy.reference})" if remedy.reference else "")
 
 
 def considerations(decision: Decision, v: Values) -> list[str]:

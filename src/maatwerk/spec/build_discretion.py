@@ -79,4 +79,5 @@ def assessment(builder: Builder, doc: schema.Regulation) -> AssessmentDef | None
         spec.label, spec.legal_basis, spec.decider, spec.domains, questions, need,
         tuple(spec.steps), outcome.provision, outcome.amount, SIMPLE[outcome.amount_type],
         Type("enum", tuple(outcome.provisions), outcome.provision), provisions, spec.deadlines,
-        spec.report, spec.description, outcome.provision_label, outcome.amount_label)
+        spec.report, spec.description, outcome.provision_label, outcome.amount_label,
+        spec.need_label)

@@ -52,7 +52,11 @@ class Ground(Model):
 
 
 class Remedy(Model):
+    """The remedy against the decision: an objection (bezwaar) within a term, or none — for
+    instance when the act is not a decision under the Awb."""
+
     label: Text | None = None
+    objection: bool = True
     objection_weeks: int = Field(default=6, ge=1, le=52)
     reference: str | None = None
 
@@ -138,6 +142,7 @@ class Assessment(Model):
     decider: Decider
     domains: dict[Identifier, Domain] = Field(min_length=1)
     need: Expression
+    need_label: Text | None = None
     steps: list[Step] = Field(default_factory=list)
     outcome: Outcome
     deadlines: dict[Identifier, Deadline] = Field(default_factory=dict)

@@ -214,6 +214,7 @@ class AssessmentDef:
     description: Translations | None = None
     provision_label: Translations | None = None
     amount_label: Translations | None = None
+    need_label: Translations | None = None
 
 
 @dataclass(frozen=True, slots=True)

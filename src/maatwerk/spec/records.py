@@ -40,10 +40,10 @@ class Actor(Record):
 class Deviation(Record):
     """The exercise of a hardship clause on one case."""
 
-    clause: str
-    output: str
+    clause: str = Field(min_length=1)
+    output: str = Field(min_length=1)
     value: Any
-    ground: str
+    ground: str = Field(min_length=1)
     motivation: str = ""
     evidence: list[str] = Field(default_factory=list)
     proposer: Actor
