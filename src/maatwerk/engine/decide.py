@@ -190,15 +190,32 @@ class Decider:
             check_consideration(reg, record)
         applied_deviations: list[AppliedDeviation] = []
         if deviations:
-            before = dict(layers[-1].env.values if layers[-1].env else {})
-            before.update(layers[-1].outputs)
-            check = evaluator(plan, env, values, day, BOUND_NAMES)
-            applied_deviations = [check_deviation(reg, d, before, check) for d in deviations]
-            pinned = {d.record.output: d.value for d in applied_deviations}
-            env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
-                                       changed=frozenset(pinned))
+            # Deviations apply in order: each one's bounds see the case as the ones before
+            # it left it; a value an undecided category could still change is not known.
+            pinned: dict[str, Any] = {}
+            outputs = layers[-1].outputs
+            for record in deviations:
+                before = {**env.values, **self._undecided(outputs, results)}
+                check = evaluator(plan, env, values, day, BOUND_NAMES)
+                applied_deviations.append(check_deviation(reg, record, before, check))
+                pinned[record.output] = applied_deviations[-1].value
+                env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
+                                           changed=frozenset(pinned))
             layers.append(Layer(DEVIATION, outputs, env, deviations=tuple(applied_deviations)))
         return self._finish(day, values, layers, results, applied_deviations, considerations)
+
+    def _undecided(self, outputs: Mapping[str, Any],
+                   results: Mapping[str, Any]) -> dict[str, Any]:
+        """The outputs, with those an undecided category could change made unknown."""
+        final = dict(outputs)
+        for name, hit in results.items():
+            if isinstance(hit, Unknown):
+                overrides = self.reg.categories[name].overrides()
+                for o in self.reg.outputs:
+                    if self.needs[o] & overrides:
+                        before = final[o].missing if isinstance(final[o], Unknown) else frozenset()
+                        final[o] = Unknown(before | hit.missing)
+        return final
 
     def _conditions(self, plan: Plan, env: Env) -> dict[str, Any]:
         if not plan.conditions:
@@ -215,14 +232,7 @@ class Decider:
                 results: Mapping[str, Any], deviations: Sequence[AppliedDeviation],
                 considerations: Sequence[Consideration]) -> Decision:
         reg = self.reg
-        final = dict(layers[-1].outputs)
-        for name, hit in results.items():
-            if isinstance(hit, Unknown):
-                overrides = reg.categories[name].overrides()
-                for o in reg.outputs:
-                    if self.needs[o] & overrides:
-                        before = final[o].missing if isinstance(final[o], Unknown) else frozenset()
-                        final[o] = Unknown(before | hit.missing)
+        final = self._undecided(layers[-1].outputs, results)
         missing: set[str] = set()
         for value in final.values():
             if isinstance(value, Unknown):

@@ -17,6 +17,7 @@ from maatwerk.engine import format as fmt
 from maatwerk.engine.compile import ParamUse, Unknown
 from maatwerk.engine.decision import ASSESSMENT, CATEGORY, DEVIATION, Decision
 from maatwerk.engine.words import WORDS
+from maatwerk.spec.graph import full_graph, reachable
 from maatwerk.spec.model import Regulation
 
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
@@ -97,6 +98,7 @@ def _subject(reg: Regulation, lang: str) -> str:
 
 def _outcome(decision: Decision, v: Values) -> list[str]:
     w, lang = v.w, v.lang
+    graph = full_graph(decision.regulation)
     lines = []
     for name in decision.regulation.outputs:
         if name not in decision.outputs:
@@ -110,8 +112,9 @@ def _outcome(decision: Decision, v: Values) -> list[str]:
         elif layer == ASSESSMENT:
             extra = f" ({w['by_assessment']})"
         elif layer == DEVIATION:
+            needs = reachable(graph, [name])
             clauses = {fmt.text(d.clause.label, lang) for layer_ in decision.layers
-                       for d in layer_.deviations}
+                       for d in layer_.deviations if d.record.output in needs}
             extra = f" ({w['by_deviation']}: {', '.join(sorted(clauses))})"
         lines.append(f"  {v.label(name)}: {v.show(name, decision.outputs[name])}{extra}")
     return lines

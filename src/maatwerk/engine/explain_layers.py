@@ -59,22 +59,26 @@ def assessment(decision: Decision, v: Values) -> list[str]:
     if applied is None:
         return []
     frame, record = applied.frame, applied.record
+
+    def amount(value: object) -> str:
+        return fmt.value(value, frame.amount_type, lang)
+
     when = f" ({fmt.date(record.date, lang)})" if record.date else ""
     lines = ["", f"{w['assessment']}: {fmt.text(frame.label, lang)} "
              f"({citation(frame.legal_basis)}), {w['assessor']} {record.assessor.id}{when}",
              f"  {fmt.text(frame.need_label, lang) or w['need']}: "
-             f"{fmt.number(applied.need, lang)}"]
+             f"{amount(applied.need)}"]
     for step in applied.steps:
         lines.append(f"  - {fmt.text(step.label, lang)}: {w['covered']} "
-                     f"{fmt.number(step.covered, lang)}; {w['remaining'].lower()} "
-                     f"{fmt.number(step.remaining, lang)}")
-    lines.append(f"  {w['remaining']}: {fmt.number(applied.remaining, lang)}")
+                     f"{amount(step.covered)}; {w['remaining'].lower()} "
+                     f"{amount(step.remaining)}")
+    lines.append(f"  {w['remaining']}: {amount(applied.remaining)}")
     provision = frame.provisions[applied.provision]
     unit = f" {fmt.text(provision.unit, lang)}" if provision.unit else ""
     lines.append(f"  {w['granted']}: {fmt.text(provision.label, lang)}, "
-                 f"{fmt.number(applied.amount, lang)}{unit} ({w['frame']} "
-                 f"{fmt.number(applied.low, lang)} {w['to']} {fmt.number(applied.high, lang)}"
-                 + (f"; {w['suggestion']} {fmt.number(applied.suggestion, lang)}"
+                 f"{amount(applied.amount)}{unit} ({w['frame']} "
+                 f"{amount(applied.low)} {w['to']} {amount(applied.high)}"
+                 + (f"; {w['suggestion']} {amount(applied.suggestion)}"
                     if applied.suggestion is not None else "") + ")")
     if record.motivation:
         lines.append(f"  {w['motivation']}: {record.motivation}")

@@ -19,7 +19,7 @@ VARIANTS = ("standaardisatie", "beleidscategorieën", "hardheidsclausules", "sta
 
 
 def _room(decider: Decider) -> str:
-    return f"unit {decider.unit}" if decider.unit else "every officer"
+    return f"unit {decider.unit}" if decider.unit else "any unit"
 
 
 def _affects(reg: Regulation, names: set[str]) -> list[str]:
@@ -49,7 +49,8 @@ def profile(reg: Regulation) -> dict[str, Any]:
         "outputs": _affects(reg, {a.provision, a.amount}), "decider": a.decider.role,
         "room": _room(a.decider), "provisions": list(a.provisions)}
     individual = [c for c in clauses if c["level"] == "individual"]
-    rooms = {c["room"] for c in individual} | ({assessment["room"]} if assessment else set())
+    rooms = {c["room"].replace("any unit", "every officer") for c in individual} | (
+        {assessment["room"].replace("any unit", "every officer")} if assessment else set())
     return {
         "regulation": {"id": reg.id, "version": reg.version, "title": reg.title.nl,
                        "authority": reg.authority, "subject": str(reg.subject)},
@@ -89,11 +90,11 @@ def render(data: dict[str, Any]) -> str:
     for c in clauses:
         eyes = ", four-eyes" if c["four_eyes"] else ""
         lines.append(f"      {c['name']} ({c['legal_basis']}): {c['level']}, {c['mode']}, "
-                     f"changes {', '.join(c['outputs'])}; decided by {c['decider']} of "
+                     f"changes {', '.join(c['outputs'])}; decided by a {c['decider']} of "
                      f"{c['room']}{eyes}")
     a = v["standaardmaatwerk"]["assessment"]
     lines.append(f"  standaardmaatwerk   {'yes' if a else 'no '}" + (
-        f"  {a['label']} ({a['legal_basis']}): decides {', '.join(a['outputs'])}; by "
+        f"  {a['label']} ({a['legal_basis']}): decides {', '.join(a['outputs'])}; by a "
         f"{a['decider']} of {a['room']}" if a else ""))
     lines += ["", f"  most maatwerk: {data['most']}", f"  maatwerk is {data['maatwerk_is']}",
               f"  room for maatwerk: {', '.join(data['room'])}"]
