@@ -194,11 +194,11 @@ class Decider:
             # it left it; a value an undecided category could still change is not known.
             pinned: dict[str, Any] = {}
             outputs = layers[-1].outputs
-            for record in deviations:
+            for deviation in deviations:
                 before = {**env.values, **self._undecided(outputs, results)}
                 check = evaluator(plan, env, values, day, BOUND_NAMES)
-                applied_deviations.append(check_deviation(reg, record, before, check))
-                pinned[record.output] = applied_deviations[-1].value
+                applied_deviations.append(check_deviation(reg, deviation, before, check))
+                pinned[deviation.output] = applied_deviations[-1].value
                 env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
                                            changed=frozenset(pinned))
             layers.append(Layer(DEVIATION, outputs, env, deviations=tuple(applied_deviations)))

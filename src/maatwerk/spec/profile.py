@@ -49,8 +49,10 @@ def profile(reg: Regulation) -> dict[str, Any]:
         "outputs": _affects(reg, {a.provision, a.amount}), "decider": a.decider.role,
         "room": _room(a.decider), "provisions": list(a.provisions)}
     individual = [c for c in clauses if c["level"] == "individual"]
-    rooms = {c["room"].replace("any unit", "every officer") for c in individual} | (
-        {assessment["room"].replace("any unit", "every officer")} if assessment else set())
+    deciders = [h.decider for h in reg.hardship.values() if h.level == "individual"]
+    if a is not None:
+        deciders.append(a.decider)
+    rooms = {f"unit {d.unit}" if d.unit else "every officer" for d in deciders}
     return {
         "regulation": {"id": reg.id, "version": reg.version, "title": reg.title.nl,
                        "authority": reg.authority, "subject": str(reg.subject)},
