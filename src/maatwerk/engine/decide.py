@@ -111,7 +111,10 @@ class Decider:
     def decide(self, day: dt.date, inputs: Mapping[str, Any], *,
                assessment: AssessmentRecord | None = None,
                deviations: Sequence[Deviation] = (),
-               considerations: Sequence[Consideration] = ()) -> Decision:
+               considerations: Sequence[Consideration] = (),
+               proposal: Deviation | None = None) -> Decision:
+        """Decide a case. ``proposal`` is a deviation not yet approved: it is checked like the
+        others except for its approval, and applied last."""
         reg = self.reg
         values = self.check_inputs(inputs)
         if not reg.valid_on(day):
@@ -119,7 +122,7 @@ class Decider:
             raise DecisionError("MW603", f"{reg.id} applies from {reg.valid_from}{until}",
                                 path="peildatum", got=day.isoformat())
         try:
-            return self._decide(day, values, assessment, deviations, considerations)
+            return self._decide(day, values, assessment, deviations, considerations, proposal)
         except EvalProblem as problem:
             raise DecisionError(problem.code, problem.message, path=dotted(problem.formula.path),
                                 position=reg.source.position_in(problem.formula.path,
@@ -167,7 +170,8 @@ class Decider:
 
     def _decide(self, day: dt.date, values: dict[str, Any],
                 assessment: AssessmentRecord | None, deviations: Sequence[Deviation],
-                considerations: Sequence[Consideration]) -> Decision:
+                considerations: Sequence[Consideration],
+                proposal: Deviation | None = None) -> Decision:
         reg = self.reg
         plan = self.plans.get(day)
         assessed = frozenset(reg.assessed()) if assessment is not None else frozenset()
@@ -189,6 +193,8 @@ class Decider:
         for record in considerations:
             check_consideration(reg, record)
         applied_deviations: list[AppliedDeviation] = []
+        if proposal is not None:
+            deviations = [*deviations, proposal]
         if deviations:
             # Deviations apply in order: each one's bounds see the case as the ones before
             # it left it; a value an undecided category could still change is not known.
@@ -197,7 +203,8 @@ class Decider:
             for deviation in deviations:
                 before = {**env.values, **self._undecided(outputs, results)}
                 check = evaluator(plan, env, values, day, BOUND_NAMES)
-                applied_deviations.append(check_deviation(reg, deviation, before, check))
+                applied_deviations.append(check_deviation(
+                    reg, deviation, before, check, approval=deviation is not proposal))
                 pinned[deviation.output] = applied_deviations[-1].value
                 env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
                                            changed=frozenset(pinned))

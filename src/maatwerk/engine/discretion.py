@@ -122,8 +122,12 @@ def _no_clause(reg: Regulation, dev: Deviation) -> DecisionError:
 
 
 def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
-                    evaluate: _Evaluator) -> AppliedDeviation:
-    """The deviation as it will be applied; raises ``DecisionError`` if the clause forbids it."""
+                    evaluate: _Evaluator, *, approval: bool = True) -> AppliedDeviation:
+    """The deviation as it will be applied; raises ``DecisionError`` if the clause forbids it.
+
+    With ``approval=False`` (a proposal not yet approved) the four-eyes conditions are left to
+    the approval.
+    """
     clause = reg.hardship.get(dev.clause)
     if clause is None:
         raise _no_clause(reg, dev)
@@ -151,7 +155,7 @@ def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
         raise DecisionError("MW706", f"{_basis(clause)}: {why} requires evidence; give at least "
                             "one evidence reference", path="deviation.evidence")
     _check_actor(dev.proposer, clause.decider, "decided", _basis(clause), "deviation.proposer")
-    if clause.four_eyes:
+    if clause.four_eyes and approval:
         if dev.approver is None:
             raise DecisionError("MW708", f"{_basis(clause)} requires the approval of a second "
                                 "person (four-eyes); the deviation has no approver",

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 CODES: dict[str, str] = {
     # 1xx: the file and its YAML
@@ -107,6 +108,8 @@ def _got(value: object) -> str:
 class CodedError(MaatwerkError):
     """An error with a registered code, an optional position and path, and the offending value."""
 
+    registry: ClassVar[dict[str, str]] = CODES
+
     def __init__(
         self,
         code: str,
@@ -116,7 +119,7 @@ class CodedError(MaatwerkError):
         position: Position | None = None,
         got: object = None,
     ) -> None:
-        if code not in CODES:
+        if code not in self.registry:
             raise ValueError(f"unregistered error code {code!r}")
         self.code = code
         self.message = message

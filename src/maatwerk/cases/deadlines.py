@@ -1,0 +1,76 @@
+"""The terms of a case: computed and stored when their starting event happens, met when the
+step they are for is taken, and queried as due or overdue.
+
+Awb terms: the decision within eight weeks of the application (art. 4:13 lid 2, unless the
+regulation declares its own), an objection within six weeks of the announcement (art. 6:7), and
+the decision on an objection within six weeks of the end of that term (art. 7:10 lid 1).
+A regulation with an assessment declares its own terms (for the Wmo: the investigation within
+six weeks of the report, the decision within two weeks of the application), each running from
+the event it names: ``melding`` (the case was submitted) or ``aanvraag`` (the application).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from maatwerk.spec.model import Regulation
+
+DECISION = "beslistermijn"
+OBJECTION = "bezwaartermijn"
+OBJECTION_DECISION = "beslistermijn_bezwaar"
+
+
+@dataclass(frozen=True)
+class Term:
+    kind: str
+    label: str
+    starts: dt.date
+    due: dt.date
+    reference: str
+
+
+def _declared(reg: Regulation, event: str, day: dt.date) -> list[Term]:
+    frame = reg.assessment
+    if frame is None:
+        return []
+    return [Term(name, d.label.nl, day, day + dt.timedelta(days=d.days), d.reference or "")
+            for name, d in frame.deadlines.items() if d.start == event]
+
+
+def on_submit(reg: Regulation, day: dt.date) -> list[Term]:
+    """The terms that start when a case is submitted."""
+    if reg.assessment is not None:
+        return _declared(reg, "melding", day) or _declared(reg, "aanvraag", day)
+    return [Term(DECISION, "Beslistermijn", day, day + dt.timedelta(weeks=8),
+                 "Awb art. 4:13 lid 2")]
+
+
+def on_apply(reg: Regulation, day: dt.date) -> list[Term]:
+    """The terms that start with the application after an investigation."""
+    found = _declared(reg, "aanvraag", day)
+    return found or [Term(DECISION, "Beslistermijn", day, day + dt.timedelta(weeks=8),
+                          "Awb art. 4:13 lid 2")]
+
+
+def on_announce(day: dt.date) -> list[Term]:
+    return [Term(OBJECTION, "Bezwaartermijn", day, day + dt.timedelta(weeks=6), "Awb art. 6:7")]
+
+
+def on_object(announced: dt.date) -> list[Term]:
+    end = announced + dt.timedelta(weeks=6)
+    return [Term(OBJECTION_DECISION, "Beslistermijn bezwaar", end, end + dt.timedelta(weeks=6),
+                 "Awb art. 7:10 lid 1")]
+
+
+def met_by(action: str, reg: Regulation) -> set[str] | None:
+    """The kinds of term an action meets (None: every open term but the objection terms)."""
+    if action == "record_assessment" and reg.assessment is not None:
+        return {n for n, d in reg.assessment.deadlines.items() if d.start == "melding"}
+    if action == "decide":
+        return None
+    if action == "object":
+        return {OBJECTION}
+    if action == "decide_objection":
+        return {OBJECTION_DECISION}
+    return set()
