@@ -48,8 +48,10 @@ def _sqlite(engine: Engine) -> None:
 class Database:
     """An engine and its sessions."""
 
-    def __init__(self, url: str | None = None, *, echo: bool = False) -> None:
+    def __init__(self, url: str | None = None, *, echo: bool = False,
+                 schema: str | None = None) -> None:
         self.url = database_url(url)
+        self.schema = schema
         if self.url.startswith("sqlite"):
             path = self.url.split("///", 1)[-1]
             if path and path != ":memory:":
@@ -58,8 +60,9 @@ class Database:
                                         connect_args={"timeout": 30, "check_same_thread": False})
             _sqlite(self.engine)
         else:
+            options = {"options": f"-csearch_path={schema}"} if schema else {}
             self.engine = create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=10,
-                                        max_overflow=20)
+                                        max_overflow=20, connect_args=options)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property

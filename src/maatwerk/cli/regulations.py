@@ -1,15 +1,9 @@
-"""The ``maatwerk`` command.
-
-Every command reports problems as one line each (``file:line:col: CODE path: message (got …)``)
-on stderr and exits non-zero; no traceback reaches the user (set ``MAATWERK_DEBUG=1`` to see one
-for an internal error).
-"""
+"""The commands about regulations: check, test, decide, inputs, plan, profile, schema, errors
+and the demo."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,41 +11,20 @@ from typing import Any
 
 import click
 
-from maatwerk import __version__
+from maatwerk.cli.base import EXIT_PROBLEM, cli
+from maatwerk.cli.base import date_option_value as _date
+from maatwerk.cli.base import fail as _fail
 from maatwerk.engine.check import check as check_one
 from maatwerk.engine.check import load_checked
 from maatwerk.engine.decide import decider
 from maatwerk.engine.plan import Plans
 from maatwerk.engine.testing import run
 from maatwerk.spec.build import discover
-from maatwerk.spec.errors import CODES, MaatwerkError
+from maatwerk.spec.errors import CODES
 from maatwerk.spec.graph import inputs_for
 from maatwerk.spec.records import Consideration, Deviation, read_assessment, read_deviations
 from maatwerk.spec.schema import json_schema
 from maatwerk.spec.source import load_file
-
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-
-
-def _date(value: str, what: str = "--date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"expected a date written as YYYY-MM-DD (got {value!r})",
-                                 param_hint=what) from None
-
-
-def _fail(message: str) -> None:
-    click.echo(message, err=True)
-    sys.exit(EXIT_PROBLEM)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="maatwerk")
-def cli() -> None:
-    """maatwerk: regulations as code, with tailoring as a declared and measured part of every
-    decision."""
 
 
 @cli.command()
@@ -242,26 +215,3 @@ def demo(path: str, lang: str) -> None:
     """Decide the sample cases of the worked regulations and print their explanations."""
     from maatwerk.demo import run_demo
     run_demo(path, lang)
-
-
-def main(argv: Sequence[str] | None = None) -> None:
-    """Entry point: runs the command and turns every error into a message."""
-    try:
-        cli.main(args=argv, prog_name="maatwerk", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(EXIT_PROBLEM)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(EXIT_USAGE)
-    except MaatwerkError as exc:
-        click.echo(str(exc), err=True)
-        sys.exit(EXIT_PROBLEM)
-    except SystemExit:
-        raise
-    except Exception as exc:  # an internal error: a message, never a traceback
-        if os.environ.get("MAATWERK_DEBUG"):
-            raise
-        click.echo(f"maatwerk: internal error: {type(exc).__name__}: {exc} (set MAATWERK_DEBUG=1 "
-                   "for details)", err=True)
-        sys.exit(70)

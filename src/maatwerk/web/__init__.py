@@ -1,0 +1,1 @@
+"""The faces of maatwerk on the web: the REST API and (later) the HTML pages."""

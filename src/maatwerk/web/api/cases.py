@@ -1,0 +1,152 @@
+"""Cases: submitting, facts, the workflow's steps, discretion records, objections, deadlines and
+the audit trail. Every case answer names the regulation version the case is pinned to."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from maatwerk.cases.discretion import CaseFile
+from maatwerk.cases.errors import CaseError
+from maatwerk.cases.service import Actor
+from maatwerk.web.api import models
+from maatwerk.web.api.regulations import stamp
+from maatwerk.web.deps import actor, casefile
+
+router = APIRouter(prefix="/api", tags=["cases"])
+Who = Annotated[Actor, Depends(actor)]
+
+
+def _stamped(response: Response, case: dict[str, Any]) -> dict[str, Any]:
+    stamp(response, case["regulation"], case["regulation_version"], case["regulation_sha256"])
+    return case
+
+
+def _case(files: CaseFile, who: Actor, case_id: int, response: Response) -> dict[str, Any]:
+    return _stamped(response, files.get(who, case_id))
+
+
+@router.post("/cases", status_code=201)
+def submit(payload: models.Submit, request: Request, response: Response,
+           who: Who) -> dict[str, Any]:
+    files = casefile(request)
+    created = files.submit(who, payload.regulation, payload.facts,
+                           subject_key=payload.subject.key if payload.subject else None,
+                           subject_label=payload.subject.label if payload.subject else "",
+                           channel=payload.channel, peildatum=payload.peildatum)
+    return _case(files, who, created["id"], response)
+
+
+@router.get("/cases")
+def list_cases(request: Request, who: Who, state: str | None = None,
+               regulation: str | None = None, page: int = 1,
+               size: int = 50) -> dict[str, Any]:
+    return casefile(request).list_cases(who, state=state, regulation=regulation, page=page,
+                                        size=size)
+
+
+@router.get("/cases/{case_id}")
+def show(case_id: int, request: Request, response: Response,
+         who: Who) -> dict[str, Any]:
+    return _case(casefile(request), who, case_id, response)
+
+
+@router.post("/cases/{case_id}/facts")
+def facts(case_id: int, payload: models.Facts, request: Request, response: Response,
+          who: Who) -> dict[str, Any]:
+    files = casefile(request)
+    files.record_facts(who, case_id, payload.facts, payload.source)
+    return _case(files, who, case_id, response)
+
+
+STEPS = ("start", "investigate", "apply", "propose", "decide", "announce", "withdraw")
+
+
+@router.post("/cases/{case_id}/{step}")
+def take_step(case_id: int, step: str, request: Request, response: Response,
+              who: Who) -> dict[str, Any]:
+    """A step of the workflow: start, investigate, apply, propose, decide, announce, withdraw."""
+    files = casefile(request)
+    if step not in STEPS:
+        raise CaseError("MW803", f"no step {step!r}; steps: {', '.join(STEPS)}", path="step",
+                        got=step)
+    getattr(files, step)(who, case_id)
+    return _case(files, who, case_id, response)
+
+
+@router.post("/cases/{case_id}/maatwerk", status_code=201)
+def ask_for_maatwerk(case_id: int, payload: models.MaatwerkRequest, request: Request,
+                     who: Who) -> dict[str, Any]:
+    return casefile(request).request_maatwerk(who, case_id, payload.story)
+
+
+@router.post("/cases/{case_id}/deviations", status_code=201)
+def propose_deviation(case_id: int, payload: models.DeviationProposal, request: Request,
+                      who: Who) -> dict[str, Any]:
+    return casefile(request).propose_deviation(
+        who, case_id, clause=payload.clause, output=payload.output, value=payload.value,
+        ground=payload.ground, motivation=payload.motivation, evidence=payload.evidence,
+        request_id=payload.request_id)
+
+
+@router.post("/deviations/{request_id}/approve")
+def approve(request_id: int, request: Request, who: Who) -> dict[str, Any]:
+    return casefile(request).approve_deviation(who, request_id)
+
+
+@router.post("/deviations/{request_id}/refuse")
+def refuse(request_id: int, payload: models.Refusal, request: Request,
+           who: Who) -> dict[str, Any]:
+    return casefile(request).refuse_deviation(who, request_id, payload.reason)
+
+
+@router.post("/deviations/{request_id}/withdraw")
+def withdraw(request_id: int, request: Request, who: Who) -> dict[str, Any]:
+    return casefile(request).withdraw_deviation(who, request_id)
+
+
+@router.post("/cases/{case_id}/assessment", status_code=201)
+def assessment(case_id: int, payload: models.AssessmentBody, request: Request,
+               who: Who) -> dict[str, Any]:
+    return casefile(request).record_assessment(who, case_id,
+                                               payload.model_dump(mode="json"))
+
+
+@router.post("/cases/{case_id}/considerations", status_code=201)
+def consider(case_id: int, payload: models.ConsiderationBody, request: Request,
+             who: Who) -> dict[str, Any]:
+    return casefile(request).consider(who, case_id, payload.clause, payload.motivation)
+
+
+@router.post("/cases/{case_id}/objections", status_code=201)
+def object_(case_id: int, payload: models.ObjectionBody, request: Request,
+            who: Who) -> dict[str, Any]:
+    return casefile(request).object(who, case_id, payload.grounds)
+
+
+@router.post("/cases/{case_id}/objection-decision")
+def decide_objection(case_id: int, payload: models.ObjectionDecision, request: Request,
+                     response: Response, who: Who) -> dict[str, Any]:
+    files = casefile(request)
+    files.decide_objection(who, case_id, payload.upheld, payload.motivation)
+    return _case(files, who, case_id, response)
+
+
+@router.get("/cases/{case_id}/audit")
+def audit_trail(case_id: int, request: Request, who: Who) -> dict[str, Any]:
+    return {"items": casefile(request).audit_trail(who, case_id)}
+
+
+@router.get("/deadlines")
+def deadlines(request: Request, who: Who, status: str = "due", within_days: int = 14,
+              page: int = 1, size: int = 50) -> dict[str, Any]:
+    return casefile(request).deadlines(who, status, within_days=within_days, page=page,
+                                       size=size)
+
+
+@router.get("/audit/verify")
+def verify(request: Request, who: Who) -> dict[str, Any]:
+    result = casefile(request).verify(who)
+    return {"ok": result.ok, "entries": result.entries, "broken_id": result.broken_id,
+            "message": result.message()}

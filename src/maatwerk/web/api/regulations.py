@@ -1,0 +1,69 @@
+"""Regulations: the list, one regulation, the inputs an output needs, its profile, and the
+stateless decision (``POST /api/regulations/{id}/decide``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from maatwerk.engine.decide import decider
+from maatwerk.spec import records
+from maatwerk.spec.describe import describe, summary
+from maatwerk.spec.graph import inputs_for
+from maatwerk.spec.profile import profile
+from maatwerk.spec.typecheck import suggest
+from maatwerk.web.api.models import DecideRequest
+from maatwerk.web.deps import casefile
+from maatwerk.web.errors import body
+
+router = APIRouter(prefix="/api/regulations", tags=["regulations"])
+HEADER = "X-Maatwerk-Regulation"
+
+
+def stamp(response: Response, regulation: str, version: str, sha256: str) -> None:
+    """Every answer that carries a decision names the regulation version it was made under."""
+    response.headers[HEADER] = f"{regulation}@{version}"
+    response.headers["X-Maatwerk-Regulation-Sha256"] = sha256
+
+
+@router.get("")
+def list_regulations(request: Request) -> dict[str, Any]:
+    regs = casefile(request).registry.current.values()
+    return {"items": [summary(r) for r in sorted(regs, key=lambda r: r.id)]}
+
+
+@router.get("/{regulation}")
+def show(regulation: str, request: Request) -> dict[str, Any]:
+    return describe(casefile(request).registry.get(regulation))
+
+
+@router.get("/{regulation}/profile")
+def show_profile(regulation: str, request: Request) -> dict[str, Any]:
+    return profile(casefile(request).registry.get(regulation))
+
+
+@router.get("/{regulation}/inputs", response_model=None)
+def needed_inputs(regulation: str, output: str, request: Request) -> Any:
+    reg = casefile(request).registry.get(regulation)
+    if output not in reg.rules and output not in reg.tables:
+        return JSONResponse(body("MW803", 404, f"{output!r} is not a rule or table of {reg.id}"
+                                 f"{suggest(output, [*reg.rules, *reg.tables])}",
+                                 path="output", got=output), status_code=404)
+    return {"regulation": reg.id, "version": reg.version, "output": output,
+            "inputs": inputs_for(reg, output)}
+
+
+@router.post("/{regulation}/decide")
+def decide(regulation: str, payload: DecideRequest, request: Request,
+           response: Response) -> dict[str, Any]:
+    """Decide a case without storing it: the citizen's "Wat krijg ik?" and every integration."""
+    reg = casefile(request).registry.get(regulation)
+    deviations, considerations = records.read_deviations(
+        {"deviations": payload.deviations, "considerations": payload.considerations})
+    assessment = records.read_assessment(payload.assessment) if payload.assessment else None
+    decision = decider(reg).decide(payload.peildatum, payload.inputs, assessment=assessment,
+                                   deviations=deviations, considerations=considerations)
+    stamp(response, reg.id, reg.version, reg.sha256)
+    return decision.to_json(trace=payload.trace, explanation=payload.explanation)

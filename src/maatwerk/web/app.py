@@ -1,0 +1,45 @@
+"""The web application: the REST API (and, later, the HTML faces) over one case file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.middleware.sessions import SessionMiddleware
+
+from maatwerk import __version__
+from maatwerk.cases.db import Database
+from maatwerk.cases.discretion import CaseFile
+from maatwerk.cases.migrate import upgrade
+from maatwerk.cases.registry import Registry
+from maatwerk.web import errors
+from maatwerk.web.api import auth, cases, regulations
+from maatwerk.web.settings import Settings
+
+
+def create_app(settings: Settings | None = None, *, migrate: bool = True,
+               db: Database | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    database = db or Database(settings.db)
+    if migrate:
+        upgrade(database)
+    registry = Registry(settings.regulations)
+    app = FastAPI(title="maatwerk", version=__version__, openapi_url="/api/openapi.json",
+                  docs_url="/api/docs", redoc_url=None,
+                  description="Regulations as code with maatwerk as a declared, bounded and "
+                              "audited part of every decision.")
+    app.state.casefile = CaseFile(database, registry, settings.secret_bytes())
+    app.state.settings = settings
+    app.add_middleware(SessionMiddleware, secret_key=settings.secret_bytes().decode(),
+                       session_cookie="maatwerk_session", same_site="lax",
+                       https_only=settings.secure_cookies)
+    errors.install(app)
+    for module in (auth, regulations, cases):
+        app.include_router(module.router)
+
+    @app.get("/api", tags=["meta"])
+    def index() -> dict[str, Any]:
+        return {"name": "maatwerk", "version": __version__, "openapi": "/api/openapi.json",
+                "regulations": "/api/regulations", "cases": "/api/cases"}
+
+    return app

@@ -1,0 +1,7 @@
+"""The ASGI application for ``uvicorn maatwerk.web.asgi:app`` (settings from the environment)."""
+
+from __future__ import annotations
+
+from maatwerk.web.app import create_app
+
+app = create_app()
