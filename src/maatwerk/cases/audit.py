@@ -45,7 +45,7 @@ def _fields(entry: AuditEntry) -> dict[str, Any]:
 
 def append(session: Session, *, actor: str, action: str, entity: str,
            entity_id: int | None = None, case_id: int | None = None, why: str = "",
-           before: Any = None, after: Any = None) -> AuditEntry:
+           before: Any = None, after: Any = None, at: dt.datetime | None = None) -> AuditEntry:
     """Append one entry in the session's transaction."""
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()
                            ).scalar_one_or_none()
@@ -53,7 +53,7 @@ def append(session: Session, *, actor: str, action: str, entity: str,
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS)
         session.add(head)
         session.flush()
-    entry = AuditEntry(id=head.last_id + 1, at=utcnow(),
+    entry = AuditEntry(id=head.last_id + 1, at=at or utcnow(),
                        actor=actor, action=action, case_id=case_id, entity=entity,
                        entity_id=entity_id, why=why, before=before, after=after,
                        prev_hash=head.last_hash, hash="")

@@ -22,7 +22,6 @@ from maatwerk.cases.models import (
     Case,
     Consideration,
     DeviationRequest,
-    utcnow,
 )
 from maatwerk.cases.service import Actor, CaseService, deviation_record
 from maatwerk.spec import records
@@ -49,7 +48,8 @@ class CaseFile(CaseService):
         with self.db.transaction() as s:
             c = self.case_row(s, actor, case_id, "request_maatwerk", lock=True)
             row = DeviationRequest(case_id=c.id, state="requested", story=story,
-                                   trigger="request", requested_by=actor.id, evidence=[])
+                                   trigger="request", requested_by=actor.id, evidence=[],
+                                   created_at=self.now(), updated_at=self.now())
             s.add(row)
             s.flush()
             self.log(s, actor, "maatwerk.request", "deviation", row.id, c, why=story)
@@ -71,7 +71,7 @@ class CaseFile(CaseService):
             else:
                 c = self.case_row(s, actor, case_id, "propose_deviation", lock=True)
                 row = DeviationRequest(case_id=c.id, requested_by=actor.id, story="",
-                                       evidence=[])
+                                       evidence=[], created_at=self.now())
                 s.add(row)
             record = records.read_deviations({
                 "clause": clause, "output": output, "value": to_json(value), "ground": ground,
@@ -84,7 +84,7 @@ class CaseFile(CaseService):
             row.clause, row.output, row.value = clause, output, to_json(value)
             row.ground, row.motivation, row.evidence = ground, motivation, list(evidence or [])
             row.trigger, row.proposed_by = trigger, actor.id
-            row.updated_at = utcnow()
+            row.updated_at = self.now()
             s.flush()
             self.log(s, actor, "deviation.propose", "deviation", row.id, c, why=motivation,
                      before={"state": before}, after=views.deviation(row))
@@ -110,7 +110,7 @@ class CaseFile(CaseService):
                 deviations=[*deviations, record], considerations=considerations)
             row.state = "approved"
             row.approved_by = actor.id
-            row.updated_at = utcnow()
+            row.updated_at = self.now()
             s.flush()
             self.log(s, actor, "deviation.approve", "deviation", row.id, c,
                      before={"state": "proposed"}, after={"state": "approved"})
@@ -129,7 +129,7 @@ class CaseFile(CaseService):
                 raise CaseError("MW808", "the proposer withdraws a proposal, an approver "
                                 "refuses it", path="deviation", got=actor.username)
             before = row.state
-            row.state, row.reason, row.updated_at = "refused", reason, utcnow()
+            row.state, row.reason, row.updated_at = "refused", reason, self.now()
             s.flush()
             self.log(s, actor, "deviation.refuse", "deviation", row.id, c, why=reason,
                      before={"state": before}, after={"state": "refused"})
@@ -145,7 +145,7 @@ class CaseFile(CaseService):
                 raise CaseError("MW802", "only who made a request or proposal withdraws it",
                                 path="deviation", got=actor.username)
             before = row.state
-            row.state, row.updated_at = "withdrawn", utcnow()
+            row.state, row.updated_at = "withdrawn", self.now()
             s.flush()
             self.log(s, actor, "deviation.withdraw", "deviation", row.id, c,
                      before={"state": before}, after={"state": "withdrawn"})
@@ -163,7 +163,7 @@ class CaseFile(CaseService):
                 c.peildatum, self.facts(s, c), assessment=parsed, deviations=deviations,
                 considerations=considerations)
             row = Assessment(case_id=c.id, record=parsed.model_dump(mode="json"),
-                             assessor_id=actor.id)
+                             assessor_id=actor.id, recorded_at=self.now())
             s.add(row)
             s.flush()
             self.move(s, actor, c, "record_assessment", parsed.motivation)
@@ -181,7 +181,7 @@ class CaseFile(CaseService):
                 c.peildatum, self.facts(s, c), assessment=assessment, deviations=deviations,
                 considerations=[*considerations, record])
             row = Consideration(case_id=c.id, clause=clause, motivation=motivation,
-                                by_id=actor.id)
+                                by_id=actor.id, recorded_at=self.now())
             s.add(row)
             s.flush()
             self.log(s, actor, "consider", "consideration", row.id, c, why=motivation,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,10 +71,19 @@ def pseudonym(secret: bytes, kind: str, key: str) -> str:
 
 
 class CaseService:
-    def __init__(self, db: Database, registry: Registry, secret: bytes) -> None:
+    def __init__(self, db: Database, registry: Registry, secret: bytes,
+                 clock: Callable[[], dt.datetime] = utcnow) -> None:
         self.db = db
         self.registry = registry
         self.secret = secret
+        self.clock = clock
+
+    def now(self) -> dt.datetime:
+        """The current time (a synthetic history sets its own clock)."""
+        return self.clock()
+
+    def today(self) -> dt.date:
+        return self.clock().date()
 
     # -- shared helpers --------------------------------------------------------------------------
 
@@ -103,7 +112,8 @@ class CaseService:
     def log(self, s: Session, actor: Actor, action: str, entity: str, entity_id: int | None,
             case: Case | None, why: str = "", before: Any = None, after: Any = None) -> None:
         audit.append(s, actor=actor.username, action=action, entity=entity, entity_id=entity_id,
-                     case_id=case.id if case else None, why=why, before=before, after=after)
+                     case_id=case.id if case else None, why=why, before=before, after=after,
+                     at=self.now())
 
     def move(self, s: Session, actor: Actor, c: Case, action: str, why: str = "") -> None:
         """Take ``action``: change the state it leads to, meet its terms, and log it."""
@@ -111,9 +121,9 @@ class CaseService:
         target = ACTIONS[action].to
         if target is not None:
             c.state = target
-        c.updated_at = utcnow()
+        c.updated_at = self.now()
         met = deadlines.met_by(action, self.registry.pinned(c.regulation_version))
-        today = dt.date.today()
+        today = self.today()
         for d in s.execute(select(Deadline).where(Deadline.case_id == c.id,
                                                   Deadline.met_on.is_(None))).scalars():
             if (met is None and d.kind not in (deadlines.OBJECTION,
@@ -180,7 +190,8 @@ class CaseService:
                        outputs=document["outputs"], deciding_layer=document["deciding_layer"],
                        document={k: v for k, v in document.items()
                                  if k not in ("outputs", "deciding_layer", "status")},
-                       regulation_version_id=c.regulation_version_id, decided_by=actor.id)
+                       regulation_version_id=c.regulation_version_id, decided_by=actor.id,
+                       decided_at=self.now())
         s.add(row)
         s.flush()
         self.log(s, actor, f"decision.{kind}", "decision", row.id, c,
@@ -199,7 +210,7 @@ class CaseService:
         if not may("submit", actor.role):
             raise CaseError("MW802", f"a {actor.role} may not submit a case", got=actor.role)
         reg = self.registry.get(regulation)
-        today = dt.date.today()
+        today = self.today()
         day = peildatum or today
         decider = self.registry.decider_for(reg)
         values = {k: to_json(v) for k, v in decider.check_inputs(facts).items()}
@@ -209,13 +220,14 @@ class CaseService:
             c = Case(reference=self._reference(s, reg.id, day), regulation=reg.id,
                      regulation_version_id=version.id, subject_id=subject.id, state="received",
                      channel=channel, peildatum=day, received_on=received_on or today,
-                     created_by=actor.id)
+                     created_by=actor.id, created_at=self.now(), updated_at=self.now())
             s.add(c)
             s.flush()
             source = "burger" if actor.role == "citizen" else None
             for name, value in values.items():
                 s.add(Fact(case_id=c.id, name=name, value=value,
-                           source=source or reg.inputs[name].source, recorded_by=actor.id))
+                           source=source or reg.inputs[name].source, recorded_by=actor.id,
+                           recorded_at=self.now()))
             self.add_terms(s, c, deadlines.on_submit(reg, c.received_on))
             s.flush()
             self.log(s, actor, "submit", "case", c.id, c, after={
@@ -265,8 +277,8 @@ class CaseService:
                 origin = "burger" if actor.role == "citizen" else (source or
                                                                    reg.inputs[name].source)
                 s.add(Fact(case_id=c.id, name=name, value=value, source=origin,
-                           recorded_by=actor.id))
-            c.updated_at = utcnow()
+                           recorded_by=actor.id, recorded_at=self.now()))
+            c.updated_at = self.now()
             s.flush()
             self.log(s, actor, "record_facts", "case", c.id, c,
                      before={k: before.get(k) for k in values}, after=values)
@@ -299,7 +311,7 @@ class CaseService:
         with self.db.transaction() as s:
             c = self.case_row(s, actor, case_id, "apply", lock=True)
             reg = self.registry.pinned(c.regulation_version)
-            self.add_terms(s, c, deadlines.on_apply(reg, dt.date.today()))
+            self.add_terms(s, c, deadlines.on_apply(reg, self.today()))
             self.move(s, actor, c, "apply", "aanvraag na het onderzoek")
             return views.case(c)
 
@@ -344,7 +356,7 @@ class CaseService:
     def announce(self, actor: Actor, case_id: int) -> dict[str, Any]:
         with self.db.transaction() as s:
             c = self.case_row(s, actor, case_id, "announce", lock=True)
-            self.add_terms(s, c, deadlines.on_announce(dt.date.today()))
+            self.add_terms(s, c, deadlines.on_announce(self.today()))
             self.move(s, actor, c, "announce")
             return views.case(c)
 
@@ -357,16 +369,16 @@ class CaseService:
             term = s.execute(select(Deadline).where(
                 Deadline.case_id == c.id, Deadline.kind == deadlines.OBJECTION)
             ).scalar_one_or_none()
-            if term is not None and dt.date.today() > term.due:
+            if term is not None and self.today() > term.due:
                 raise CaseError("MW806", f"the objection term ended on {term.due} "
                                 f"({term.reference})", path="actions.object",
-                                got=dt.date.today().isoformat())
+                                got=self.today().isoformat())
             decision = self._last_decision(s, c)
             row = Objection(case_id=c.id, decision_id=decision.id, grounds=grounds,
-                            state="lodged", lodged_by=actor.id)
+                            state="lodged", lodged_by=actor.id, lodged_at=self.now())
             s.add(row)
             s.flush()
-            self.add_terms(s, c, deadlines.on_object(term.starts if term else dt.date.today()))
+            self.add_terms(s, c, deadlines.on_object(term.starts if term else self.today()))
             self.log(s, actor, "objection.lodge", "objection", row.id, c, why=grounds)
             self.move(s, actor, c, "object")
             return views.objection(row)
@@ -398,7 +410,7 @@ class CaseService:
                                 path="actions.decide_objection", got=actor.username)
             row.state = "upheld" if upheld else "rejected"
             row.decided_by = actor.id
-            row.decided_at = utcnow()
+            row.decided_at = self.now()
             row.outcome = motivation
             s.flush()
             self.log(s, actor, f"objection.{row.state}", "objection", row.id, c,
@@ -463,7 +475,7 @@ class CaseService:
         (``overdue``), soonest first."""
         if status not in ("due", "overdue"):
             raise CaseError("MW809", "status is 'due' or 'overdue'", path="status", got=status)
-        today = today or dt.date.today()
+        today = today or self.today()
         with self.db.reading() as s:
             query = select(Deadline).join(Case, Case.id == Deadline.case_id).where(
                 Deadline.met_on.is_(None), Case.state.not_in(("withdrawn",)))
