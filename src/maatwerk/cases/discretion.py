@@ -28,8 +28,8 @@ from maatwerk.spec import records
 from maatwerk.spec.values import to_json
 
 
-class CaseFile(CaseService):
-    """The case file with every action, the discretionary ones included."""
+class Discretion(CaseService):
+    """The discretionary actions of the case file."""
 
     def _request_row(self, s: Session, actor: Actor, request_id: int,
                      action: str) -> tuple[DeviationRequest, Case]:

@@ -61,6 +61,10 @@ class Registry:
             self.by_sha[reg.sha256] = reg
         return reg
 
+    def pinned_by_sha(self, sha256: str) -> Regulation | None:
+        """A regulation version already loaded or rebuilt, by its sha256."""
+        return self.by_sha.get(sha256)
+
     def decider(self, version: RegulationVersion) -> Decider:
         return decider(self.pinned(version))
 

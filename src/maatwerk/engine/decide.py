@@ -259,6 +259,26 @@ class Decider:
         return Decision(reg, day, values, status, outputs, tuple(ordered), tuple(layers),
                         deciding, dict(results), considered(reg, deviations, considerations))
 
+    def frame(self, decision: Decision, clause: str, output: str) -> dict[str, Any]:
+        """The frame of a deviation of ``output`` under ``clause`` for this decided case: the
+        value now, and the bounds or allowed outcomes evaluated for it (for a proposal form)."""
+        hardship = self.reg.hardship[clause]
+        bounds = hardship.bounds[output]
+        plan = self.plans.get(decision.date, decision.categories)
+        env = decision.final.env
+        assert env is not None
+        before = self._undecided(decision.final.outputs, decision.category_results).get(
+            output, env.values.get(output))
+        if before is None or isinstance(before, Unknown):
+            return {"value": None, "min": None, "max": None, "allowed": None}
+        check = evaluator(plan, env, decision.inputs, decision.date, BOUND_NAMES)
+        check.set({"standard": before})
+        return {"value": before,
+                "min": check(bounds.minimum, clause) if bounds.minimum else None,
+                "max": check(bounds.maximum, clause) if bounds.maximum else None,
+                "allowed": [check(f, clause) for f in bounds.allowed]
+                if bounds.allowed is not None else None}
+
     # -- categories ------------------------------------------------------------------------------
 
     def select(self, matched: Sequence[CategoryDef]) -> list[CategoryDef]:

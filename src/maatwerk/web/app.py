@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from maatwerk import __version__
+from maatwerk.cases.casefile import CaseFile
 from maatwerk.cases.db import Database
-from maatwerk.cases.discretion import CaseFile
 from maatwerk.cases.migrate import upgrade
 from maatwerk.cases.registry import Registry
 from maatwerk.web import errors
 from maatwerk.web.api import auth, cases, regulations
+from maatwerk.web.pages import citizen, public, worker
 from maatwerk.web.settings import Settings
 
 
@@ -34,8 +37,10 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
                        session_cookie="maatwerk_session", same_site="lax",
                        https_only=settings.secure_cookies)
     errors.install(app)
-    for module in (auth, regulations, cases):
+    for module in (auth, regulations, cases, public, citizen, worker):
         app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=str(resources.files("maatwerk.web").joinpath(
+        "static"))), name="static")
 
     @app.get("/api", tags=["meta"])
     def index() -> dict[str, Any]:

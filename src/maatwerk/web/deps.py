@@ -9,7 +9,7 @@ import secrets
 from fastapi import Request
 
 from maatwerk.cases import accounts
-from maatwerk.cases.discretion import CaseFile
+from maatwerk.cases.casefile import CaseFile
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import User
 from maatwerk.cases.service import Actor

@@ -16,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from maatwerk.cases.errors import CaseError
@@ -33,6 +33,19 @@ def body(code: str, status: int, message: str, *, path: str = "", got: Any = Non
                       "got": got, "position": position}}
 
 
+def wants_html(request: Request) -> bool:
+    """A page (not the API, not a JSON twin) is answered with an HTML error page."""
+    path = request.url.path
+    return not path.startswith("/api") and not path.endswith(".json")
+
+
+def html_error(request: Request, status: int, code: str, message: str) -> Response:
+    from maatwerk.web.render import base_context, templates
+    context = base_context(request, None)
+    context.update({"status": status, "code": code, "message": message})
+    return templates.TemplateResponse(request, "error.html", context, status_code=status)
+
+
 def coded(exc: CodedError) -> JSONResponse:
     status = exc.status if isinstance(exc, CaseError) else 422
     data = exc.as_dict()
@@ -45,7 +58,10 @@ def coded(exc: CodedError) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(CodedError)
-    async def _coded(request: Request, exc: CodedError) -> JSONResponse:
+    async def _coded(request: Request, exc: CodedError) -> Response:
+        if wants_html(request):
+            status = exc.status if isinstance(exc, CaseError) else 422
+            return html_error(request, status, exc.code, exc.message)
         return coded(exc)
 
     @app.exception_handler(RequestValidationError)
@@ -56,18 +72,23 @@ def install(app: FastAPI) -> None:
                                  path=".".join(loc)), status_code=422)
 
     @app.exception_handler(HTTPException)
-    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: HTTPException) -> Response:
         code = {404: "MW803", 401: "MW807", 403: "MW802", 405: "MW809"}.get(exc.status_code,
                                                                             "MW809")
         message = {404: f"there is nothing at {request.url.path}",
                    405: f"{request.method} is not allowed on {request.url.path}"}.get(
             exc.status_code, str(exc.detail))
+        if wants_html(request):
+            return html_error(request, exc.status_code, code, message)
         return JSONResponse(body(code, exc.status_code, message), status_code=exc.status_code,
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         reference = uuid.uuid4().hex[:12]
         log.exception("internal error %s on %s %s", reference, request.method, request.url.path)
+        if wants_html(request):
+            return html_error(request, 500, "MW500", f"an internal error occurred (reference "
+                              f"{reference}); it has been logged")
         return JSONResponse(body("MW500", 500, f"an internal error occurred (reference "
                                  f"{reference}); it has been logged"), status_code=500)

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 
-from maatwerk.cases.discretion import CaseFile
+from maatwerk.cases.casefile import CaseFile
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.service import Actor
 from maatwerk.web.api import models

@@ -1,0 +1,101 @@
+"""What the people working on cases look at: the queue ordered by deadline, the inbox of
+proposals to approve, a case's current decision, and the frames of the clauses one may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from maatwerk.cases import views
+from maatwerk.cases.errors import CaseError
+from maatwerk.cases.models import Case, Deadline, DeviationRequest
+from maatwerk.cases.service import Actor, CaseService
+from maatwerk.cases.workflow import STAFF
+from maatwerk.engine.format import text
+from maatwerk.spec.values import to_json
+
+OPEN = ("received", "in_progress", "investigation", "proposal", "objection")
+
+
+class WorkList(CaseService):
+    def queue(self, actor: Actor, *, limit: int = 200) -> list[dict[str, Any]]:
+        """Open cases, the one with the nearest open term first."""
+        with self.db.reading() as s:
+            nearest = (select(Deadline.case_id, func.min(Deadline.due).label("due"))
+                       .where(Deadline.met_on.is_(None)).group_by(Deadline.case_id).subquery())
+            rows = s.execute(select(Case, nearest.c.due).outerjoin(
+                nearest, nearest.c.case_id == Case.id).where(Case.state.in_(OPEN))
+                .order_by(nearest.c.due.is_(None), nearest.c.due, Case.id).limit(limit)
+            ).unique().all()
+            today = self.today()
+            out = []
+            for c, due in rows:
+                item = views.case(c)
+                item["due"] = due.isoformat() if due else None
+                item["overdue"] = bool(due and due < today)
+                item["mine"] = c.assigned_to == actor.id
+                out.append(item)
+            return out
+
+    def inbox(self, actor: Actor) -> list[dict[str, Any]]:
+        """Proposals by others waiting for an approval this person may give."""
+        if actor.role not in ("approver", "manager"):
+            return []
+        with self.db.reading() as s:
+            rows = s.execute(select(DeviationRequest, Case.reference).join(
+                Case, Case.id == DeviationRequest.case_id).where(
+                DeviationRequest.state == "proposed",
+                DeviationRequest.proposed_by != actor.id).order_by(DeviationRequest.id)).all()
+            people = self.users(s, {r.proposed_by for r, _ in rows})
+            return [{**views.deviation(r), "reference": ref,
+                     "proposer": people[r.proposed_by].username if r.proposed_by in people
+                     else None} for r, ref in rows]
+
+    def current(self, actor: Actor, case_id: int) -> dict[str, Any]:
+        """The case's decision as it stands now (not stored), with its trace."""
+        with self.db.reading() as s:
+            c = self.case_row(s, actor, case_id)
+            if actor.role not in STAFF:
+                raise self.denied(actor)
+            return self.compute(s, c).to_json()
+
+    def frames(self, actor: Actor, case_id: int, lang: str = "nl") -> list[dict[str, Any]]:
+        """The individual hardship clauses this person may use on this case, with each
+        output's current value and bounds."""
+        with self.db.reading() as s:
+            c = self.case_row(s, actor, case_id)
+            reg = self.registry.pinned(c.regulation_version)
+            decider = self.registry.decider(c.regulation_version)
+            decision = self.compute(s, c)
+            out = []
+            for clause in reg.hardship.values():
+                d = clause.decider
+                if clause.level != "individual" or d.role != actor.role or (
+                        d.unit is not None and d.unit != actor.unit):
+                    continue
+                outputs = []
+                for output in clause.bounds:
+                    frame = decider.frame(decision, clause.name, output)
+                    outputs.append({"output": output, **{k: to_json(v) if not isinstance(
+                        v, list) else [to_json(x) for x in v] for k, v in frame.items()}})
+                out.append({"clause": clause.name, "label": text(clause.label, lang),
+                            "legal_basis": clause.legal_basis.title + (
+                                f" {clause.legal_basis.article}"
+                                if clause.legal_basis.article else ""),
+                            "mode": clause.mode, "four_eyes": clause.four_eyes,
+                            "motivation": clause.motivation, "evidence": clause.evidence,
+                            "grounds": [{"code": g, "label": text(x.label, lang),
+                                         "evidence": x.evidence}
+                                        for g, x in clause.grounds.items()],
+                            "outputs": outputs})
+            return out
+
+    def people(self, ids: set[int | None]) -> dict[int, str]:
+        with self.db.reading() as s:
+            return {i: u.username for i, u in self.users(s, ids).items()}
+
+    def denied(self, actor: Actor) -> CaseError:
+        return CaseError("MW802", f"a {actor.role} does not see the working view of a case",
+                         got=actor.role)
+

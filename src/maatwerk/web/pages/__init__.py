@@ -1,0 +1,1 @@
+"""The HTML faces, one module per group of people in the essay."""

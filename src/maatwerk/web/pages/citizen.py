@@ -1,0 +1,162 @@
+"""The citizen's face: what do I get and why, apply, ask for maatwerk, follow one's cases and
+deadlines, see the decision and its explanation, object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from maatwerk.cases.errors import CaseError
+from maatwerk.engine.decide import decider
+from maatwerk.engine.format import text
+from maatwerk.spec.describe import summary
+from maatwerk.spec.errors import DecisionError
+from maatwerk.spec.graph import inputs_for
+from maatwerk.spec.model import Regulation
+from maatwerk.web.deps import casefile, optional_actor
+from maatwerk.web.i18n import language
+from maatwerk.web.render import flash, form_of, page, redirect, render_form
+
+router = APIRouter()
+
+
+def questions(reg: Regulation, lang: str) -> list[dict[str, Any]]:
+    """The questions the regulation's outputs need, in declaration order (from the graph)."""
+    needed: set[str] = set()
+    for output in reg.outputs:
+        if output in reg.rules or output in reg.tables:
+            needed |= set(inputs_for(reg, output))
+    return [{"name": n, "type": i.type.kind, "label": text(i.label, lang),
+             "question": text(i.question, lang), "unit": text(i.unit, lang),
+             "source": i.source,
+             "values": [(v, text(label, lang)) for v, label in i.values.items()]}
+            for n, i in reg.inputs.items() if n in needed]
+
+
+def _default_date(reg: Regulation) -> dt.date:
+    today = dt.date.today()
+    if reg.valid_on(today):
+        return today
+    return reg.valid_until if reg.valid_until and today > reg.valid_until else reg.valid_from
+
+
+@page(router, "/burger", "citizen/start.html")
+def start(request: Request) -> dict[str, Any]:
+    files = casefile(request)
+    who = optional_actor(request)
+    mine = files.list_cases(who, size=20)["items"] if who and who.role == "citizen" else []
+    regs = sorted(files.registry.current.values(), key=lambda r: r.id)
+    return {"regulations": [summary(r) for r in regs], "cases": mine}
+
+
+@page(router, "/burger/regelingen/{regulation}", "citizen/form.html")
+def form(regulation: str, request: Request) -> dict[str, Any]:
+    reg = casefile(request).registry.get(regulation)
+    lang = language(request)
+    return {"regulation": summary(reg), "questions": questions(reg, lang),
+            "peildatum": _default_date(reg).isoformat(), "values": {}}
+
+
+def _given(reg: Regulation, params: Any) -> dict[str, Any]:
+    return {n: params[n] for n in reg.inputs if params.get(n) not in (None, "")}
+
+
+@page(router, "/burger/regelingen/{regulation}/uitkomst", "citizen/result.html")
+def result(regulation: str, request: Request) -> Any:
+    """The outcome of the answers so far, with the explanation and what is still needed."""
+    reg = casefile(request).registry.get(regulation)
+    lang = language(request)
+    params = request.query_params
+    values = _given(reg, params)
+    peildatum = params.get("peildatum") or _default_date(reg).isoformat()
+    base: dict[str, Any] = {"regulation": summary(reg), "questions": questions(reg, lang),
+                            "values": values, "peildatum": peildatum}
+    try:
+        day = dt.date.fromisoformat(peildatum)
+        decision = decider(reg).decide(day, values)
+    except ValueError:
+        return render_form(request, "citizen/form.html", base,
+                           "de peildatum is geen datum (JJJJ-MM-DD)")
+    except DecisionError as exc:
+        return render_form(request, "citizen/form.html", base, exc.message)
+    data = decision.to_json(trace=False, explanation=False)
+    base.update({"decision": data, "explanation": decision.explanation(lang),
+                 "missing": [q for q in base["questions"] if q["name"] in decision.missing]})
+    return base
+
+
+@router.post("/burger/regelingen/{regulation}/aanvragen", include_in_schema=False)
+async def submit(regulation: str, request: Request) -> Response:
+    form_data = await form_of(request)
+    files = casefile(request)
+    who = optional_actor(request)
+    if who is None or who.role != "citizen":
+        return redirect(f"/login?next=/burger/regelingen/{regulation}")
+    reg = files.registry.get(regulation)
+    facts = _given(reg, form_data)
+    try:
+        created = files.submit(who, regulation, facts,
+                               peildatum=dt.date.fromisoformat(str(form_data["peildatum"])))
+    except (CaseError, DecisionError, ValueError, KeyError) as exc:
+        message = getattr(exc, "message", str(exc))
+        data = {"regulation": summary(reg), "questions": questions(reg, language(request)),
+                "values": facts, "peildatum": str(form_data.get("peildatum", ""))}
+        return render_form(request, "citizen/form.html", data, message)
+    flash(request, f"Uw aanvraag is ontvangen: {created['reference']}")
+    return redirect(f"/burger/zaken/{created['id']}")
+
+
+@page(router, "/burger/zaken/{case_id}", "citizen/case.html")
+def case(case_id: int, request: Request) -> Any:
+    files = casefile(request)
+    who = optional_actor(request)
+    if who is None:
+        return redirect(f"/login?next=/burger/zaken/{case_id}")
+    data = files.get(who, case_id)
+    reg = files.registry.pinned_by_sha(data["regulation_sha256"])
+    lang = language(request)
+    decisions = [d for d in data["decisions"] if d["kind"] in ("decision", "redecision")]
+    data["final"] = decisions[-1] if decisions else None
+    data["explanation"] = data["final"]["explanation"][lang] if data["final"] else None
+    data["title"] = text(reg.title, lang) if reg else data["regulation"]
+    return data
+
+
+@router.post("/burger/zaken/{case_id}/maatwerk", include_in_schema=False)
+async def ask_maatwerk(case_id: int, request: Request) -> Response:
+    form_data = await form_of(request)
+    files = casefile(request)
+    who = optional_actor(request)
+    if who is None:
+        return redirect("/login")
+    try:
+        files.request_maatwerk(who, case_id, str(form_data.get("story", "")))
+    except CaseError as exc:
+        return _case_again(request, case_id, exc.message)
+    flash(request, "Uw verzoek om maatwerk is ontvangen.")
+    return redirect(f"/burger/zaken/{case_id}")
+
+
+@router.post("/burger/zaken/{case_id}/bezwaar", include_in_schema=False)
+async def lodge_objection(case_id: int, request: Request) -> Response:
+    form_data = await form_of(request)
+    files = casefile(request)
+    who = optional_actor(request)
+    if who is None:
+        return redirect("/login")
+    try:
+        files.object(who, case_id, str(form_data.get("grounds", "")))
+    except CaseError as exc:
+        return _case_again(request, case_id, exc.message)
+    flash(request, "Uw bezwaar is ontvangen.")
+    return redirect(f"/burger/zaken/{case_id}")
+
+
+def _case_again(request: Request, case_id: int, error: str) -> Response:
+    data = case(case_id=case_id, request=request)
+    if isinstance(data, Response):
+        return data
+    return render_form(request, "citizen/case.html", data, error)
