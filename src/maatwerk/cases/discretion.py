@@ -61,6 +61,7 @@ class Discretion(CaseService):
                           trigger: str = "flag") -> dict[str, Any]:
         """A caseworker proposes a deviation (answering a request, or on their own motion)."""
         with self.db.transaction() as s:
+            row: DeviationRequest | None = None
             if request_id is not None:
                 row, c = self._request_row(s, actor, request_id, "propose_deviation")
                 if row.case_id != case_id or row.state != "requested":
@@ -70,16 +71,17 @@ class Discretion(CaseService):
                 trigger = "request"
             else:
                 c = self.case_row(s, actor, case_id, "propose_deviation", lock=True)
-                row = DeviationRequest(case_id=c.id, requested_by=actor.id, story="",
-                                       evidence=[], created_at=self.now())
-                s.add(row)
             record = records.read_deviations({
                 "clause": clause, "output": output, "value": to_json(value), "ground": ground,
                 "motivation": motivation, "evidence": evidence or [],
                 "proposer": actor.record().model_dump(), "trigger": trigger})[0][0]
             self.compute(s, c, proposal=record)  # refused here if the clause does not allow it
             four_eyes = self.registry.pinned(c.regulation_version).hardship[clause].four_eyes
-            before = row.state if row.id else None
+            before = row.state if row is not None else None
+            if row is None:
+                row = DeviationRequest(case_id=c.id, requested_by=actor.id, story="",
+                                       evidence=[], created_at=self.now())
+                s.add(row)
             row.state = "proposed" if four_eyes else "approved"
             row.clause, row.output, row.value = clause, output, to_json(value)
             row.ground, row.motivation, row.evidence = ground, motivation, list(evidence or [])

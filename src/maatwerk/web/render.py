@@ -22,6 +22,8 @@ from maatwerk.web.i18n import language, translate
 
 templates = Jinja2Templates(str(resources.files("maatwerk.web").joinpath("templates")))
 templates.env.filters["json"] = to_json
+templates.env.filters["shown"] = lambda v: {True: "ja", False: "nee", None: "—"}.get(
+    v, v) if isinstance(v, (bool, type(None))) else v
 templates.env.filters["money"] = lambda v, lang="nl": fmt.money(v, lang) if v not in (
     None, "") else ""
 

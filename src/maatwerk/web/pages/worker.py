@@ -50,7 +50,8 @@ def case_data(request: Request, who: Actor, case_id: int) -> dict[str, Any]:
     data["title"] = text(reg.title, lang)
     data["current"] = files.current(who, case_id)
     data["frames"] = files.frames(who, case_id, lang)
-    data["steps"] = [s for s in STEPS if may(s, who.role) and allowed(s, data["state"])]
+    data["steps"] = [s for s in STEPS if may(s, who.role) and allowed(s, data["state"])
+                     and (reg.assessment is not None or s not in ("investigate", "apply"))]
     data["step_labels"] = {s: ACTIONS[s].label if lang == "nl" else ACTIONS[s].english
                            for s in STEPS}
     data["inputs"] = {n: {"label": text(i.label, lang), "source": i.source}
