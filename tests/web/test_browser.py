@@ -18,6 +18,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from maatwerk.cases import accounts
 from maatwerk.cases.db import Database
@@ -81,8 +82,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -91,8 +91,8 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
-def _login(browser: object, base: str, username: str) -> object:
-    page = browser.new_page()  # type: ignore[attr-defined]
+def _login(browser: Browser, base: str, username: str) -> Page:
+    page = browser.new_page()
     page.goto(base + "/login")
     page.fill("#username", username)
     page.fill("#password", "geheim")
@@ -101,90 +101,106 @@ def _login(browser: object, base: str, username: str) -> object:
     return page
 
 
-def _shot(page: object, name: str) -> None:
+def _shot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
-def test_the_whole_journey(server: str, browser: object) -> None:
-    citizen = _login(browser, server, "burger")
-    citizen.goto(server + "/burger/regelingen/bijstand")  # type: ignore[attr-defined]
+def _no_alert(page: Page) -> None:
+    alerts = page.locator("[role=alert]")
+    assert alerts.count() == 0, alerts.inner_text()
+
+
+def _apply(citizen: Page, base: str) -> str:
+    """The citizen calculates, applies and asks for maatwerk; the case's address."""
+    citizen.goto(base + "/burger/regelingen/bijstand")
     for name, value in FACTS.items():
         selector = f"#f-{name}"
-        if citizen.locator(selector).evaluate("e => e.tagName") == "SELECT":  # type: ignore[attr-defined]
-            citizen.select_option(selector, value)  # type: ignore[attr-defined]
+        if citizen.locator(selector).evaluate("e => e.tagName") == "SELECT":
+            citizen.select_option(selector, value)
         else:
-            citizen.fill(selector, value)  # type: ignore[attr-defined]
-    citizen.fill("#f-peildatum", "2025-07-01")  # type: ignore[attr-defined]
-    citizen.click("text=Bereken")  # type: ignore[attr-defined]
-    assert citizen.locator("pre.explanation").inner_text().startswith("Bijstand")  # type: ignore[attr-defined]
+            citizen.fill(selector, value)
+    citizen.fill("#f-peildatum", "2025-07-01")
+    citizen.click("text=Bereken")
+    assert citizen.locator("pre.explanation").inner_text().startswith("Bijstand")
     _shot(citizen, "burger-uitkomst")
-    citizen.click("form[action$='/aanvragen'] button")  # type: ignore[attr-defined]
-    citizen.fill("#story", "Mijn woonlasten zijn zeer hoog door een medisch noodzakelijke "  # type: ignore[attr-defined]
+    citizen.click("form[action$='/aanvragen'] button")
+    citizen.fill("#story", "Mijn woonlasten zijn zeer hoog door een medisch noodzakelijke "
                  "aanpassing van mijn woning.")
-    citizen.click("form[action$='/maatwerk'] button")  # type: ignore[attr-defined]
-    assert "Uw verzoek om maatwerk is ontvangen" in citizen.content()  # type: ignore[attr-defined]
-    case_url = citizen.url  # type: ignore[attr-defined]
-    case_id = case_url.rstrip("/").split("/")[-1]
+    citizen.click("form[action$='/maatwerk'] button")
+    assert "Uw verzoek om maatwerk is ontvangen" in citizen.content()
     _shot(citizen, "burger-zaak")
+    return citizen.url
 
-    worker = _login(browser, server, "behandelaar")
-    worker.goto(server + "/behandelaar")  # type: ignore[attr-defined]
+
+def _propose(worker: Page, base: str, case_id: str) -> None:
+    """Out of bounds first (refused, shown in the form), then within the bounds."""
+    worker.goto(base + "/behandelaar")
     _shot(worker, "behandelaar-werkvoorraad")
-    worker.goto(f"{server}/behandelaar/zaken/{case_id}")  # type: ignore[attr-defined]
-    worker.click("text=In behandeling nemen")  # type: ignore[attr-defined]
-    # A deviation outside the clause's bounds: the form shows the error, nothing changes.
-    worker.select_option("#clause_output", "afstemming:bijstandsnorm")  # type: ignore[attr-defined]
-    worker.fill("#value", "9000")  # type: ignore[attr-defined]
-    worker.select_option("#ground", "omstandigheden")  # type: ignore[attr-defined]
-    worker.fill("#motivation", "Zeer hoge woonlasten door een medische aanpassing.")  # type: ignore[attr-defined]
-    worker.click("form[action$='/afwijking'] button")  # type: ignore[attr-defined]
-    alert = worker.locator("[role=alert]").inner_text()  # type: ignore[attr-defined]
+    worker.goto(f"{base}/behandelaar/zaken/{case_id}")
+    worker.click("text=In behandeling nemen")
+    worker.select_option("#clause_output", "afstemming:bijstandsnorm")
+    worker.fill("#value", "9000")
+    worker.select_option("#ground", "omstandigheden")
+    worker.fill("#motivation", "Zeer hoge woonlasten door een medische aanpassing.")
+    worker.click("form[action$='/afwijking'] button")
+    alert = worker.locator("[role=alert]").inner_text()
     assert "MW710" in alert and "afstemming" in alert
-    assert httpx.get(f"{server}/api/regulations").status_code == 200
-    # Within the bounds, answering the citizen's request.
-    worker.fill("#value", "1500")  # type: ignore[attr-defined]
-    worker.fill("#motivation", "Zeer hoge woonlasten door een medische aanpassing.")  # type: ignore[attr-defined]
-    worker.select_option("#request_id", index=1)  # type: ignore[attr-defined]
-    worker.click("form[action$='/afwijking'] button")  # type: ignore[attr-defined]
-    assert "Afwijking voorgesteld" in worker.content()  # type: ignore[attr-defined]
+    assert "voorgesteld" not in worker.locator("#requests ~ ul").first.inner_text()
+    worker.fill("#value", "1500")
+    worker.fill("#motivation", "Zeer hoge woonlasten door een medische aanpassing.")
+    worker.select_option("#request_id", index=1)
+    worker.click("form[action$='/afwijking'] button")
+    assert "Afwijking voorgesteld" in worker.content()
     _shot(worker, "behandelaar-zaak")
-    # Nobody approves their own proposal: the caseworker has no approve button at all, and
-    # an approver who proposed would be refused (tested at the API); here the approver acts.
-    assert worker.locator("form[action$='/goedkeuren']").count() == 0  # type: ignore[attr-defined]
+    assert worker.locator("form[action$='/goedkeuren']").count() == 0
+
+
+def test_the_whole_journey(server: str, browser: Browser) -> None:
+    citizen = _login(browser, server, "burger")
+    case_url = _apply(citizen, server)
+    case_id = case_url.rstrip("/").split("/")[-1]
+    worker = _login(browser, server, "behandelaar")
+    _propose(worker, server, case_id)
 
     approver = _login(browser, server, "goedkeurder")
-    approver.goto(server + "/behandelaar")  # type: ignore[attr-defined]
-    assert "Ter goedkeuring" in approver.content()  # type: ignore[attr-defined]
-    approver.goto(f"{server}/behandelaar/zaken/{case_id}")  # type: ignore[attr-defined]
-    approver.click("form[action$='/goedkeuren'] button")  # type: ignore[attr-defined]
-    assert "Vastgelegd" in approver.content()  # type: ignore[attr-defined]
+    approver.goto(server + "/behandelaar")
+    assert "Ter goedkeuring" in approver.content()
+    approver.goto(f"{server}/behandelaar/zaken/{case_id}")
+    approver.click("form[action$='/goedkeuren'] button")
+    assert "Vastgelegd" in approver.content()
 
     for step in ("Voorstel maken", "Besluiten", "Bekendmaken"):
-        worker.goto(f"{server}/behandelaar/zaken/{case_id}")  # type: ignore[attr-defined]
-        worker.click(f"text={step}")  # type: ignore[attr-defined]
-        assert worker.locator("[role=alert]").count() == 0, worker.locator("[role=alert]").inner_text()  # type: ignore[attr-defined]
+        worker.goto(f"{server}/behandelaar/zaken/{case_id}")
+        worker.click(f"text={step}")
+        _no_alert(worker)
 
-    citizen.goto(case_url)  # type: ignore[attr-defined]
-    text = citizen.locator("pre.explanation").inner_text()  # type: ignore[attr-defined]
+    citizen.goto(case_url)
+    text = citizen.locator("pre.explanation").inner_text()
     assert "Afstemming" in text and "1.500" in text
-    citizen.fill("#grounds", "Ik ben het niet eens met de hoogte.")  # type: ignore[attr-defined]
-    citizen.click("form[action$='/bezwaar'] button")  # type: ignore[attr-defined]
-    assert "Uw bezwaar is ontvangen" in citizen.content()  # type: ignore[attr-defined]
+    citizen.fill("#grounds", "Ik ben het niet eens met de hoogte.")
+    citizen.click("form[action$='/bezwaar'] button")
+    assert "Uw bezwaar is ontvangen" in citizen.content()
     _shot(citizen, "burger-besluit")
 
     other = _login(browser, server, "ander")
-    response = other.goto(case_url)  # type: ignore[attr-defined]
-    assert response.status == 404
-    assert "Niet gevonden" in other.content()  # type: ignore[attr-defined]
+    response = other.goto(case_url)
+    assert response is not None and response.status == 404
+    assert "Niet gevonden" in other.content()
 
 
-def test_a_caseworker_cannot_approve_their_own_proposal(server: str) -> None:
-    with httpx.Client(base_url=server) as client:
-        token = client.post("/api/auth/token", json={"username": "goedkeurder",
-                                                     "password": "geheim"}).json()["token"]
-        other = client.post("/api/auth/token", json={"username": "behandelaar",
-                                                     "password": "geheim"}).json()["token"]
-        answer = client.get("/api/cases", headers={"Authorization": f"Bearer {token}"})
-        assert answer.status_code == 200
-        assert other != token
+def test_a_caseworker_cannot_approve_their_own_proposal(server: str, browser: Browser) -> None:
+    """Even when the form is forged, the proposer's approval is refused and nothing changes."""
+    citizen = _login(browser, server, "burger")
+    case_id = _apply(citizen, server).rstrip("/").split("/")[-1]
+    worker = _login(browser, server, "behandelaar")
+    _propose(worker, server, case_id)
+    csrf = worker.locator("input[name=csrf_token]").first.get_attribute("value") or ""
+    before = worker.request.get(f"{server}/behandelaar/zaken/{case_id}.json").json()
+    proposal = next(r for r in before["deviations"] if r["state"] == "proposed")
+    answer = worker.request.post(f"{server}/behandelaar/afwijkingen/{proposal['id']}/goedkeuren",
+                                 form={"csrf_token": csrf, "case_id": case_id})
+    assert answer.status == 422
+    assert "MW802" in answer.text()
+    after = worker.request.get(f"{server}/behandelaar/zaken/{case_id}.json").json()
+    assert [r["state"] for r in after["deviations"]] == [r["state"] for r in before["deviations"]]
