@@ -22,6 +22,7 @@ import numpy as np
 from maatwerk.engine.vector import rational as r
 from maatwerk.engine.vector.columns import (
     CODES,
+    INVALID_INPUT,
     TWO_CATEGORIES,
     Col,
     Interner,
@@ -152,14 +153,20 @@ class Population:
                                     path="population", got=sorted(lengths))
             n = lengths.pop()
         self.n = n
-        self.bits = tuple(reg.inputs)
+        assessed = list(reg.assessed())
+        self.bits = (*reg.inputs, *(["assessment"] if assessed else []))
         self.strings = Interner()
+        self.invalid: Any = None
         self.cols: dict[str, Col] = {}
+        for name in assessed:  # an assessment is individual: never part of a population
+            self.cols[name] = Col(self.strings.code("") if reg.assessed()[name].kind == "enum"
+                                  else r.Q(0), np.full(n, 1 << len(reg.inputs), dtype=np.int64))
         for bit, (name, definition) in enumerate(reg.inputs.items()):
             if name in columns:
                 value, missing = column(definition.type.kind, columns[name], n, self.strings)
                 unknown = np.where(missing, 1 << bit, 0).astype(np.int64) if missing.any() \
                     else None
+                self._bounds(definition, value, missing, n)
             else:
                 kind = definition.type.kind
                 value = r.Q(0) if kind in ("integer", "decimal", "money") else (
@@ -167,6 +174,18 @@ class Population:
                     if kind == "date" else self.strings.code(""))
                 unknown = np.full(n, 1 << bit, dtype=np.int64)
             self.cols[name] = Col(value, unknown)
+
+    def _bounds(self, definition: Any, value: Any, missing: np.ndarray, n: int) -> None:
+        """Values outside an input's declared bounds are refused (MW601), as the scalar
+        engine refuses such a case."""
+        outside: Any = np.zeros(n, dtype=bool)
+        for bound, op in ((definition.minimum, "<"), (definition.maximum, ">")):
+            if bound is not None and isinstance(value, r.Q):
+                outside = outside | np.broadcast_to(
+                    np.asarray(r.compare(value, r.Q.of(bound), op), dtype=bool), (n,))
+        outside = outside & ~missing
+        if np.any(outside):
+            self.invalid = either(self.invalid, flag(outside, INVALID_INPUT, n))
 
 
 def _params(reg: Regulation, day: dt.date) -> dict[str, Any]:
@@ -188,7 +207,13 @@ def _funcs(reg: Regulation, day: dt.date, compiler: VCompiler) -> dict[str, VFn]
         funcs[name] = compiler.formula(formula)
     for name, table in reg.tables.items():
         funcs[name] = compiler.table(table)
+    for name in reg.assessed():
+        funcs[name] = _reader(name)
     return funcs
+
+
+def _reader(name: str) -> VFn:
+    return lambda env: env.inputs[name]
 
 
 def _select(reg: Regulation, members: dict[str, np.ndarray], n: int
@@ -224,7 +249,7 @@ def decide(reg: Regulation, day: dt.date, population: Population) -> Result:
                             path="peildatum", got=day.isoformat())
     n = population.n
     params = _params(reg, day)
-    inputs = frozenset(reg.inputs)
+    inputs = frozenset(reg.inputs) | frozenset(reg.assessed())
     base = VCompiler(params, inputs, population.strings)
     env = VEnv(n, population.cols, _funcs(reg, day, base), day)
     standard = {o: env.get(o) for o in reg.outputs}
@@ -239,6 +264,8 @@ def decide(reg: Regulation, day: dt.date, population: Population) -> Result:
     graph = full_graph(reg)
     unknown_all = np.zeros(n, dtype=np.int64)
     error_all = np.zeros(n, dtype=np.int64) if conflict is None else conflict.copy()
+    if population.invalid is not None:
+        error_all |= population.invalid
     for cond in conditions.values():
         if cond.error is not None:
             error_all |= cond.error
@@ -257,8 +284,10 @@ def decide(reg: Regulation, day: dt.date, population: Population) -> Result:
         s = standard[o]
         if s.error is not None:
             error_all |= s.error
-        changed = applied & ~np.broadcast_to(np.asarray(_same(col.value, s.value), dtype=bool),
-                                             (n,))
+        same = np.broadcast_to(np.asarray(_same(col.value, s.value), dtype=bool), (n,))
+        # an unknown standard value that the categories made known also counts as a change
+        same = same & (known(s.unknown) == known(col.unknown))
+        changed = applied & ~same
         deciding[o] = np.where(changed, "category", "standard")
     status = np.where(error_all != 0, 2, np.where(unknown_all != 0, 1, 0))
     categories = {c.name: mask for c, mask in chosen}
@@ -294,7 +323,8 @@ def _category_layer(reg: Regulation, day: dt.date, population: Population,
             else:
                 layered[name] = _pick_value(mask, constant(at.value, strings),
                                             constant(before, strings))
-    compiler = VCompiler(layered, frozenset(reg.inputs), population.strings)
+    compiler = VCompiler(layered, frozenset(reg.inputs) | frozenset(reg.assessed()),
+                         population.strings)
     funcs = _funcs(reg, day, compiler)
     for cat, mask in chosen:
         for name, override in cat.rules.items():
