@@ -91,7 +91,7 @@ def check(reg: Regulation, day: dt.date, cases: list[dict[str, Any]]) -> None:
         if expected["status"] == "determined":
             assert cats == expected["categories"], where
             for o, layer in expected["deciding"].items():
-                assert result.deciding_layer[o][i] == layer, f"{where}: deciding layer of {o}"
+                assert result.layer(o, i) == layer, f"{where}: deciding layer of {o}"
 
 
 def result_codes(result: Any, i: int) -> list[tuple[int, str]]:

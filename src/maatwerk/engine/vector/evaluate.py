@@ -37,6 +37,7 @@ from maatwerk.spec.graph import full_graph, reachable
 from maatwerk.spec.model import CategoryDef, Regulation
 
 MAX_INPUTS = 62
+LAYERS = ("standard", "category")
 
 
 @dataclass
@@ -52,7 +53,7 @@ class Result:
     status: np.ndarray  # 0 determined, 1 indeterminate, 2 refused
     error: np.ndarray
     unknown: np.ndarray
-    deciding_layer: dict[str, np.ndarray]
+    deciding_layer: dict[str, np.ndarray]  # codes into LAYERS
     bits: tuple[str, ...]
     strings: Interner
 
@@ -63,6 +64,9 @@ class Result:
         if kind in ("text", "enum"):
             return self.strings.strings[int(found)]
         return found
+
+    def layer(self, output: str, i: int) -> str:
+        return LAYERS[int(self.deciding_layer[output][i])]
 
     def missing(self, i: int) -> tuple[str, ...]:
         mask = int(self.unknown[i])
@@ -288,7 +292,7 @@ def decide(reg: Regulation, day: dt.date, population: Population) -> Result:
         # an unknown standard value that the categories made known also counts as a change
         same = same & (known(s.unknown) == known(col.unknown))
         changed = applied & ~same
-        deciding[o] = np.where(changed, "category", "standard")
+        deciding[o] = changed.astype(np.int8)  # LAYERS[code]: 0 standard, 1 category
     status = np.where(error_all != 0, 2, np.where(unknown_all != 0, 1, 0))
     categories = {c.name: mask for c, mask in chosen}
     return Result(reg, day, n, final, standard, categories, status, error_all, unknown_all,
