@@ -64,6 +64,8 @@ class Tally:
     winners: int = 0
     losers: int = 0
     unchanged: int = 0
+    gains: Fraction = Fraction(0)
+    losses: Fraction = Fraction(0)
     decile_count: list[int] = field(default_factory=lambda: [0] * DECILES)
     decile_base: list[Fraction] = field(default_factory=lambda: [Fraction(0)] * DECILES)
     decile_reform: list[Fraction] = field(default_factory=lambda: [Fraction(0)] * DECILES)
@@ -75,7 +77,7 @@ class Tally:
     def merge(self, other: Tally) -> Tally:
         out = Tally()
         for name in ("persons", "weight", "winners", "losers", "unchanged", "assessments",
-                     "hardship_candidates", "budget_base", "budget_reform"):
+                     "hardship_candidates", "budget_base", "budget_reform", "gains", "losses"):
             setattr(out, name, getattr(self, name) + getattr(other, name))
         out.status_base = [a + b for a, b in zip(self.status_base, other.status_base,
                                                  strict=True)]
@@ -93,6 +95,11 @@ class Tally:
             out.category_change[name] = (self.category_change.get(name, Fraction(0)) +
                                          other.category_change.get(name, Fraction(0)))
         return out
+
+    @property
+    def status_change(self) -> Fraction:
+        """The budget change of persons decided in one run and not in the other."""
+        return self.budget_reform - self.budget_base - self.gains + self.losses
 
     @property
     def manual(self) -> int:
@@ -124,8 +131,8 @@ def tally(reg: Regulation, output: str, base: Result, reform: Result, income: np
     """The sums of one batch."""
     n = base.n
     t = Tally(persons=n, weight=int(np.sum(weight)))
-    t.status_base = [int(np.sum(base.status == s)) for s in range(3)]
-    t.status_reform = [int(np.sum(reform.status == s)) for s in range(3)]
+    t.status_base = [int(np.sum(weight[base.status == s])) for s in range(3)]
+    t.status_reform = [int(np.sum(weight[reform.status == s])) for s in range(3)]
     b_num, b_den = amounts(base, output)
     f_num, f_den = amounts(reform, output)
     common = b_den * f_den // np.gcd(b_den, f_den)
@@ -134,16 +141,18 @@ def tally(reg: Regulation, output: str, base: Result, reform: Result, income: np
     ok = (base.status == 0) & (reform.status == 0)
     t.budget_base = _sum(b, common, base.status == 0, weight)
     t.budget_reform = _sum(f, common, reform.status == 0, weight)
-    t.winners = int(np.sum(ok & (f > b)))
-    t.losers = int(np.sum(ok & (f < b)))
-    t.unchanged = int(np.sum(ok & (f == b)))
+    change = f - b
+    t.winners = int(np.sum(weight[ok & (f > b)]))
+    t.losers = int(np.sum(weight[ok & (f < b)]))
+    t.unchanged = int(np.sum(weight[ok & (f == b)]))
+    t.gains = _sum(change, common, ok & (f > b), weight)
+    t.losses = -_sum(change, common, ok & (f < b), weight)
     decile = np.searchsorted(cuts, income, side="right")
     for d in range(DECILES):
         mask = ok & (decile == d)
         t.decile_count[d] = int(np.sum(weight[mask]))
         t.decile_base[d] = _sum(b, common, mask, weight)
         t.decile_reform[d] = _sum(f, common, mask, weight)
-    change = f - b
     for name, applied in reform.categories.items():
         mask = ok & applied
         if mask.any():
@@ -160,11 +169,16 @@ def tally(reg: Regulation, output: str, base: Result, reform: Result, income: np
     return t
 
 
+def money(value: Fraction) -> str:
+    """An exact amount in euros and cents, half a cent rounded away from zero."""
+    cents = abs(value) * 100
+    whole = int(cents + Fraction(1, 2))
+    sign = "-" if value < 0 and whole else ""
+    return f"{sign}{whole // 100}.{whole % 100:02d}"
+
+
 def report(t: Tally, cuts: np.ndarray, income_den: int) -> dict[str, Any]:
     """The tally as plain data (amounts as exact decimal strings, rounded to cents)."""
-    def money(value: Fraction) -> str:
-        return str(r.to_decimal(r.round_to(r.Q(value.numerator, value.denominator), 2,
-                                           "round"), 0))
 
     def mean(total: Fraction, count: int) -> str | None:
         return money(total / count) if count else None
@@ -178,12 +192,14 @@ def report(t: Tally, cuts: np.ndarray, income_den: int) -> dict[str, Any]:
                         "mean_reform": mean(t.decile_reform[d], count),
                         "mean_change": mean(t.decile_reform[d] - t.decile_base[d], count)})
     return {
-        "persons": t.persons, "weight": t.weight,
+        "rows": t.persons, "persons": t.weight,
         "status": {"base": dict(zip(("determined", "indeterminate", "refused"), t.status_base,
                                     strict=True)),
                    "reform": dict(zip(("determined", "indeterminate", "refused"),
                                       t.status_reform, strict=True))},
-        "budget": {"base": money(t.budget_base), "reform": money(t.budget_reform),
+        "budget": {"base": money(t.budget_base), "gains": money(t.gains),
+                   "losses": money(-t.losses), "status": money(t.status_change),
+                   "reform": money(t.budget_reform),
                    "change": money(t.budget_reform - t.budget_base)},
         "winners": t.winners, "losers": t.losers, "unchanged": t.unchanged,
         "deciles": deciles,

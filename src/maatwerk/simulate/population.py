@@ -119,6 +119,11 @@ def _exact_float(name: str, values: np.ndarray, offset: int, array: pa.Array) ->
                           path=f"population.{name}")
 
 
+def exact(name: str, array: pa.Array, offset: int = 0) -> r.Q:
+    """A numeric column as exact rationals (missing values as 0)."""
+    return _number(name, array, offset, False)
+
+
 def _number(name: str, array: pa.Array, offset: int, integer: bool) -> r.Q:
     kind = array.type
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):

@@ -26,13 +26,16 @@ deciles) and ``gewicht`` (1: each row is one person or household).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 
 from maatwerk.simulate.population import SimulationError
 
@@ -120,17 +123,51 @@ MAPPINGS: dict[str, Callable[[dict[str, np.ndarray], dt.date, np.random.Generato
 }
 
 
-def table(regulation: str, n: int, seed: int = 2025, day: dt.date | None = None) -> pa.Table:
-    """A synthetic population for a worked regulation, as an Arrow table."""
+CHUNK = 1_000_000
+
+
+def _chunk(regulation: str, n: int, seed: int, day: dt.date, first: int) -> pa.Table:
     mapping = MAPPINGS.get(regulation)
     if mapping is None:
         raise SimulationError("MW901", f"there is no synthetic population for {regulation!r} "
                               f"(only for {', '.join(MAPPINGS)}); give a population file",
                               path="population", got=regulation)
-    day = day or dt.date(2025, 6, 1)
     people = persons(n, seed)
     columns = mapping(people, day, np.random.default_rng(seed + 1))
-    columns["persoon"] = np.arange(1, n + 1)
+    columns["persoon"] = np.arange(first, first + n)
     columns["inkomen"] = _cents(people["income"] + people["partner_income"])
     columns["gewicht"] = np.ones(n, dtype=np.int64)
     return pa.table(columns)
+
+
+def chunks(regulation: str, n: int, seed: int = 2025, day: dt.date | None = None
+           ) -> Iterator[pa.Table]:
+    """A synthetic population in chunks of at most a million persons; chunk ``k`` is drawn
+    with seed ``seed + 2 k`` (the next seed draws its household details)."""
+    day = day or dt.date(2025, 6, 1)
+    for k, first in enumerate(range(0, n, CHUNK)):
+        yield _chunk(regulation, min(CHUNK, n - first), seed + 2 * k, day, first + 1)
+
+
+def table(regulation: str, n: int, seed: int = 2025, day: dt.date | None = None) -> pa.Table:
+    """A synthetic population for a worked regulation, as an Arrow table."""
+    return pa.concat_tables(chunks(regulation, n, seed, day))
+
+
+def write(regulation: str, n: int, path: str | Path, seed: int = 2025,
+          day: dt.date | None = None) -> None:
+    """Write a synthetic population to a Parquet or CSV file, a chunk at a time."""
+    target = Path(path)
+    if target.suffix not in (".parquet", ".pq", ".csv"):
+        raise SimulationError("MW901", "a population is a .parquet or .csv file",
+                              path="out", got=target.name)
+    writer: Any = None
+    try:
+        for part in chunks(regulation, n, seed, day):
+            if writer is None:
+                writer = (pacsv.CSVWriter(target, part.schema) if target.suffix == ".csv"
+                          else pq.ParquetWriter(target, part.schema))
+            writer.write_table(part)
+    finally:
+        if writer is not None:
+            writer.close()
