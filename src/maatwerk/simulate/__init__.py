@@ -1,8 +1,8 @@
-"""Synthetic histories of the case file, for the demo and for insight: see
-``maatwerk.simulate.history``. Everything they hold is invented."""
+"""Simulation: populations decided at scale and synthetic histories.
 
-from __future__ import annotations
-
-from maatwerk.simulate.history import Options, Summary, generate, history_today
-
-__all__ = ["Options", "Summary", "generate", "history_today"]
+- ``run`` decides a regulation, and a reform of it, over a population file (``population``,
+  ``synthetic``, ``reform``) and sums the result exactly (``compare``), locally or on a
+  dask.distributed cluster (``cluster``); ``output`` and ``charts`` present it.
+- ``history`` generates a synthetic history of the case file for the demo and for insight.
+  Everything either of them holds is invented.
+"""
