@@ -87,3 +87,14 @@ def test_docs_links_resolve() -> None:
             if target.startswith("http"):
                 continue
             assert (page.parent / target).exists(), f"{page.name} links to missing {target}"
+
+
+def test_every_case_and_simulation_code_is_documented() -> None:
+    from maatwerk.cases.errors import CaseError
+    from maatwerk.simulate.population import SIMULATION_CODES
+
+    for page, registry in (("case-file.md", CaseError.registry),
+                           ("simulation.md", SIMULATION_CODES)):
+        text = _read(page)
+        for code in registry:
+            assert f"| {code} |" in text, f"docs/{page} does not document {code}"

@@ -1,5 +1,5 @@
 """The commands about regulations: check, test, decide, inputs, plan, profile, schema, errors
-and the demo."""
+and the demo (a synthetic history of the worked regulations, served)."""
 
 from __future__ import annotations
 
@@ -203,15 +203,48 @@ def schema() -> None:
 
 @cli.command()
 def errors() -> None:
-    """List every error code with its summary (docs/errors.md explains each)."""
-    for code, summary in CODES.items():
-        click.echo(f"{code}  {summary}")
+    """List every error code with its summary: the language and engine (docs/errors.md), the
+    case file (docs/case-file.md) and simulation (docs/simulation.md)."""
+    from maatwerk.cases.errors import CaseError
+    from maatwerk.simulate.population import SIMULATION_CODES
+
+    for registry in (CODES, CaseError.registry, SIMULATION_CODES):
+        for code, summary in registry.items():
+            click.echo(f"{code}  {summary}")
 
 
 @cli.command()
-@click.argument("path", required=False, default="regulations", type=click.Path())
-@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def demo(path: str, lang: str) -> None:
-    """Decide the sample cases of the worked regulations and print their explanations."""
-    from maatwerk.demo import run_demo
-    run_demo(path, lang)
+@click.option("--db", "db_path", default="demo.sqlite", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="The demo's SQLite file; reused when it holds a history.")
+@click.option("--fresh", is_flag=True, help="Start a new database even if one exists.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="The seed of the synthetic history (the same seed, the same history).")
+@click.option("--cases", default=3000, show_default=True, type=click.IntRange(1, 100_000),
+              help="How many cases the history holds.")
+@click.option("--today", "today_", default=None, metavar="YYYY-MM-DD",
+              help="The history's today (default: the real date, or 14 days before the "
+                   "regulations' earliest end of validity).")
+@click.option("--regulations", "regulations_path", default=None, type=click.Path(
+              file_okay=False, path_type=Path), help="The worked regulations (default: "
+              "./regulations).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Generate (or reuse) the history and exit.")
+@click.option("--print", "print_path", is_flag=False, flag_value="regulations", default=None,
+              metavar="[PATH]", help="Only decide the sample cases of the regulations in PATH "
+              "(default: regulations) and print their explanations.")
+@click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True,
+              help="The language of --print.")
+def demo(db_path: Path, fresh: bool, seed: int, cases: int, today_: str | None,
+         regulations_path: Path | None, host: str, port: int, no_serve: bool,
+         print_path: str | None, lang: str) -> None:
+    """Create a demo database with a synthetic history of the worked regulations, print the
+    address and a demo account per role, and serve it on HOST:PORT."""
+    from maatwerk import demo as demo_module
+    if print_path is not None:
+        demo_module.run_demo(print_path, lang)
+        return
+    demo_module.run(db_path, regulations=regulations_path or demo_module.default_regulations(),
+                    seed=seed, cases=cases, today=_date(today_, "--today") if today_ else None,
+                    host=host, port=port, serve=not no_serve, fresh=fresh)

@@ -84,13 +84,14 @@ def person_table(output: str, identity: tuple[str, pa.Array], base: Result, refo
         identity[0]: identity[1],
         "decile": pa.array(np.asarray(decile, dtype=np.int8)),
         "base": decimals(b_num, b_den, b_ok),
-        "base_status": _codes(STATUS, base.status),
     }
     if reform_given:
         common = b_den * f_den // int(np.gcd(b_den, f_den))
         change = f_num * (common // f_den) - b_num * (common // b_den)
         columns["reform"] = decimals(f_num, f_den, f_ok)
         columns["change"] = decimals(change, common, b_ok & f_ok)
+    columns["base_status"] = _codes(STATUS, base.status)
+    if reform_given:
         columns["reform_status"] = _codes(STATUS, reform.status)
     final = reform if reform_given else base
     columns["layer"] = _codes(LAYERS, final.deciding_layer[output])

@@ -119,6 +119,26 @@ def _exact_float(name: str, values: np.ndarray, offset: int, array: pa.Array) ->
                           path=f"population.{name}")
 
 
+def unscaled(array: pa.Array) -> np.ndarray:
+    """The integers behind a decimal column (value times 10**scale), read from its buffer:
+    int64 where every value fits, Python integers otherwise; missing values are 0."""
+    words_per_value = array.type.byte_width // 8
+    n = len(array)
+    raw = np.frombuffer(array.buffers()[1], dtype=np.int64,
+                        count=(array.offset + n) * words_per_value)
+    words = raw.reshape(-1, words_per_value)[array.offset:]
+    low = words[:, 0].copy()
+    fits = np.all(words[:, 1:] == (low >> 63)[:, None], axis=1)
+    valid = np.asarray(array.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    if np.all(fits | ~valid):
+        low[~valid] = 0
+        return low
+    values = np.zeros(n, dtype=object)
+    for i in np.flatnonzero(valid):
+        values[i] = int.from_bytes(words[i].tobytes(), "little", signed=True)
+    return values
+
+
 def exact(name: str, array: pa.Array, offset: int = 0) -> r.Q:
     """A numeric column as exact rationals (missing values as 0)."""
     return _number(name, array, offset, False)
@@ -136,12 +156,7 @@ def _number(name: str, array: pa.Array, offset: int, integer: bool) -> r.Q:
                        "a number written with a decimal point") from None
         kind = array.type
     if pa.types.is_decimal(kind):
-        scale = kind.scale
-        scaled = pc.cast(pc.multiply(array, pa.scalar(10**scale, pa.int64())),
-                         pa.decimal128(38, 0))
-        nums = np.asarray(pc.cast(scaled, pa.int64()).fill_null(0).to_numpy(
-            zero_copy_only=False), dtype=np.int64)
-        q = r.Q(nums, 10**scale).reduced()
+        q = r.Q(unscaled(array), 10**kind.scale).reduced()
     elif pa.types.is_integer(kind) or pa.types.is_boolean(kind):
         q = r.Q(np.asarray(array.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.int64))
     elif pa.types.is_floating(kind):
