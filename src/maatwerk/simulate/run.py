@@ -57,6 +57,13 @@ class Job:
     def regulations(self) -> list[Regulation]:
         return [self.base] if self.reform is None else [self.base, self.reform]
 
+    def columns(self, present: list[str]) -> list[str]:
+        """The columns of the population a run reads: inputs, income, weight and identity."""
+        wanted = {self.income, self.weight, self.identity}
+        for reg in self.regulations:
+            wanted |= set(reg.inputs)
+        return [name for name in present if name in wanted]
+
 
 @dataclass
 class Outcome:
@@ -128,7 +135,8 @@ def deciles(job: Job, path: str | Path, batch_size: int = BATCH) -> np.ndarray:
     incomes: list[np.ndarray] = []
     weights: list[np.ndarray] = []
     offset = 0
-    for batch in open_batches(path, batch_size):
+    wanted = [job.income] if job.weight is None else [job.income, job.weight]
+    for batch in open_batches(path, batch_size, wanted):
         incomes.append(_cents(job, batch, offset))
         weights.append(_weight(job, batch, offset))
         offset += batch.num_rows
@@ -167,16 +175,17 @@ def run_batch(job: Job, batch: pa.RecordBatch, offset: int, cuts: np.ndarray,
 
 
 def _local(job: Job, path: str | Path, cuts: np.ndarray, persons: bool,
-           batch_size: int) -> Iterator[tuple[int, Tally, pa.Table | None]]:
+           batch_size: int, columns: list[str]) -> Iterator[tuple[int, Tally, pa.Table | None]]:
     offset = 0
-    for batch in open_batches(path, batch_size):
+    for batch in open_batches(path, batch_size, columns):
         t, table = run_batch(job, batch, offset, cuts, persons)
         offset += batch.num_rows
         yield batch.num_rows, t, table
 
 
 def _cluster(job: Job, path: str | Path, cuts: np.ndarray, persons: bool, batch_size: int,
-             scheduler: str) -> Iterator[tuple[int, Tally, pa.Table | None]]:
+             columns: list[str], scheduler: str
+             ) -> Iterator[tuple[int, Tally, pa.Table | None]]:
     from maatwerk.simulate.cluster import connect
 
     with connect(scheduler) as client:
@@ -184,7 +193,7 @@ def _cluster(job: Job, path: str | Path, cuts: np.ndarray, persons: bool, batch_
         window = 2 * max(1, len(client.scheduler_info().get("workers", {})))
         pending: deque[tuple[int, Any]] = deque()
         offset = 0
-        for batch in open_batches(path, batch_size):
+        for batch in open_batches(path, batch_size, columns):
             pending.append((batch.num_rows, client.submit(run_batch, shared, batch, offset, cuts,
                                                           persons, pure=False)))
             offset += batch.num_rows
@@ -200,10 +209,11 @@ def simulate(job: Job, path: str | Path, *, out: str | Path | None = None,
              scheduler: str | None = None, batch_size: int = BATCH,
              progress: Progress | None = None) -> Outcome:
     """Run ``job`` over the population at ``path``."""
-    check(job, path)
+    columns = job.columns(check(job, path))
     cuts = deciles(job, path, batch_size)
-    parts = (_cluster(job, path, cuts, out is not None, batch_size, scheduler) if scheduler
-             else _local(job, path, cuts, out is not None, batch_size))
+    persons = out is not None
+    parts = (_cluster(job, path, cuts, persons, batch_size, columns, scheduler) if scheduler
+             else _local(job, path, cuts, persons, batch_size, columns))
     total = Tally()
     writer = Writer(out) if out is not None else None
     try:
