@@ -92,7 +92,7 @@ class CaseService:
         """The case, if the actor may see it (and take ``action`` in its state)."""
         query = select(Case).where(Case.id == case_id)
         if lock:
-            query = query.with_for_update()
+            query = query.with_for_update(of=Case)  # only the case row, not its joined loads
         found = s.execute(query).unique().scalar_one_or_none()
         if found is None or (actor.role == "citizen" and found.subject_id != actor.subject_id):
             raise CaseError("MW803", f"no case {case_id} that you may see", path="case",

@@ -60,21 +60,6 @@ def facts(case_id: int, payload: models.Facts, request: Request, response: Respo
     return _case(files, who, case_id, response)
 
 
-STEPS = ("start", "investigate", "apply", "propose", "decide", "announce", "withdraw")
-
-
-@router.post("/cases/{case_id}/{step}")
-def take_step(case_id: int, step: str, request: Request, response: Response,
-              who: Who) -> dict[str, Any]:
-    """A step of the workflow: start, investigate, apply, propose, decide, announce, withdraw."""
-    files = casefile(request)
-    if step not in STEPS:
-        raise CaseError("MW803", f"no step {step!r}; steps: {', '.join(STEPS)}", path="step",
-                        got=step)
-    getattr(files, step)(who, case_id)
-    return _case(files, who, case_id, response)
-
-
 @router.post("/cases/{case_id}/maatwerk", status_code=201)
 def ask_for_maatwerk(case_id: int, payload: models.MaatwerkRequest, request: Request,
                      who: Who) -> dict[str, Any]:
@@ -150,3 +135,19 @@ def verify(request: Request, who: Who) -> dict[str, Any]:
     result = casefile(request).verify(who)
     return {"ok": result.ok, "entries": result.entries, "broken_id": result.broken_id,
             "message": result.message()}
+
+
+# Registered last: the more specific routes above must match before this one.
+STEPS = ("start", "investigate", "apply", "propose", "decide", "announce", "withdraw")
+
+
+@router.post("/cases/{case_id}/{step}")
+def take_step(case_id: int, step: str, request: Request, response: Response,
+              who: Who) -> dict[str, Any]:
+    """A step of the workflow: start, investigate, apply, propose, decide, announce, withdraw."""
+    files = casefile(request)
+    if step not in STEPS:
+        raise CaseError("MW803", f"no step {step!r}; steps: {', '.join(STEPS)}", path="step",
+                        got=step)
+    getattr(files, step)(who, case_id)
+    return _case(files, who, case_id, response)
