@@ -17,6 +17,7 @@ import pytest
 from maatwerk.engine.check import check
 from maatwerk.engine.testing import run_case
 from maatwerk.spec.build import REGULATION_FILE
+from maatwerk.spec.library import Library
 from maatwerk.spec.model import Regulation, TestCase
 
 
@@ -69,7 +70,8 @@ class RegulationFile(pytest.File):
             count = seen.get(case.name, 0)
             seen[case.name] = count + 1
             name = case.name if not count else f"{case.name} [{count + 1}]"
-            yield CaseItem.from_parent(self, name=name, regulation=result.regulation, case=case)
+            yield CaseItem.from_parent(self, name=name, regulation=result.regulation, case=case,
+                                       library=result.library)
 
 
 class CheckItem(pytest.Item):
@@ -92,13 +94,15 @@ class CheckItem(pytest.Item):
 
 
 class CaseItem(pytest.Item):
-    def __init__(self, *, regulation: Regulation, case: TestCase, **kwargs: Any) -> None:
+    def __init__(self, *, regulation: Regulation, case: TestCase, library: Library | None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.regulation = regulation
         self.case = case
+        self.library = library  # where the regulations it uses are found
 
     def runtest(self) -> None:
-        outcome = run_case(self.regulation, self.case)
+        outcome = run_case(self.regulation, self.case, self.library)
         if not outcome.passed:
             raise RegulationError(outcome.report())
 

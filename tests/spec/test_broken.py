@@ -30,6 +30,10 @@ search that the file cannot predict) and ``got`` the offending value as rendered
 ``# xfail: reason``
     a known defect: the header states the correct behaviour, the current code does not meet it.
 
+The folders in ``tests/spec/broken/`` (``keten-*/``) are not broken files: they are the
+regulations the cross-regulation files (MW409-MW413) refer to, found in the library of the folder
+that holds a checked file.
+
 Every code in ``CODES`` must have a broken file and a section in ``docs/errors.md``, and every
 error line printed in ``docs/errors.md`` must be what a broken file really produces (``…`` marks
 a part left out).

@@ -22,18 +22,35 @@ from maatwerk.engine.testing import run
 from maatwerk.spec.build import discover
 from maatwerk.spec.errors import CODES
 from maatwerk.spec.graph import inputs_for
+from maatwerk.spec.library import Library, holder
 from maatwerk.spec.records import Consideration, Deviation, read_assessment, read_deviations
 from maatwerk.spec.schema import json_schema
 from maatwerk.spec.source import load_file
+from maatwerk.spec.values import to_json as data_value
+
+LIBRARY_HELP = ("Where regulations that others use are found (repeatable; default: the "
+                "folders that hold the given regulations).")
+
+
+def _library(paths: Sequence[str | Path], library_paths: Sequence[str]) -> Library:
+    """The library of a command: the given folders, or those holding the regulations."""
+    if library_paths:
+        return Library(library_paths)
+    return Library(sorted({holder(p) for p in paths}))
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-def check(paths: Sequence[str]) -> None:
-    """Check regulations: schema, names, types, cycles, overlaps, unreachable rules, tests."""
+@click.option("--library", "library_paths", multiple=True, type=click.Path(), metavar="PATH",
+              help=LIBRARY_HELP)
+def check(paths: Sequence[str], library_paths: Sequence[str]) -> None:
+    """Check regulations: schema, names, types, cycles, overlaps, unreachable rules, tests, and
+    their references to other regulations."""
     failed = 0
-    for path in discover(paths):
-        result = check_one(path)
+    found = discover(paths)
+    library = _library(found, library_paths)
+    for path in found:
+        result = check_one(path, library)
         if result.ok and result.regulation is not None:
             reg = result.regulation
             click.echo(f"ok  {path}: {reg.id} {reg.version} — {len(reg.rules)} rules, "
@@ -50,12 +67,16 @@ def check(paths: Sequence[str]) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("-v", "--verbose", is_flag=True, help="List every test, not only failures.")
-def test(paths: Sequence[str], verbose: bool) -> None:
+@click.option("--library", "library_paths", multiple=True, type=click.Path(), metavar="PATH",
+              help=LIBRARY_HELP)
+def test(paths: Sequence[str], verbose: bool, library_paths: Sequence[str]) -> None:
     """Run the tests written as data in regulations."""
     passed = failed = 0
-    for path in discover(paths):
-        reg = load_checked(path)
-        for outcome in run(reg):
+    found = discover(paths)
+    library = _library(found, library_paths)
+    for path in found:
+        reg = load_checked(path, library)
+        for outcome in run(reg, library=library):
             if outcome.passed:
                 passed += 1
                 if verbose:
@@ -106,12 +127,16 @@ def _read_inputs(file: str | None, sets: Sequence[str]) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print the whole decision as JSON.")
 @click.option("--explain", is_flag=True, help="Print the explanation.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+@click.option("--library", "library_paths", multiple=True, type=click.Path(), metavar="PATH",
+              help=LIBRARY_HELP)
 def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None,
            assessment_file: str | None, deviation_files: Sequence[str], as_json: bool,
-           explain: bool, lang: str) -> None:
-    """Decide one case: outputs, layers, deciding layer, trace, explanation and receipt."""
+           explain: bool, lang: str, library_paths: Sequence[str]) -> None:
+    """Decide one case: outputs, layers, deciding layer, trace, explanation and receipt; inputs
+    that are outputs of other regulations are decided by them."""
     day = _date(date_)
-    reg = load_checked(path)
+    library = _library([path], library_paths)
+    reg = load_checked(path, library)
     assessment = (read_assessment(_read_data(assessment_file, "--assessment"))
                   if assessment_file else None)
     deviations: list[Deviation] = []
@@ -120,8 +145,9 @@ def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None,
         devs, cons = read_deviations(_read_data(file, "--deviation"))
         deviations += devs
         considerations += cons
-    decision = decider(reg).decide(day, _read_inputs(inputs_file, sets), assessment=assessment,
-                                   deviations=deviations, considerations=considerations)
+    decision = decider(reg, library).decide(day, _read_inputs(inputs_file, sets),
+                                            assessment=assessment, deviations=deviations,
+                                            considerations=considerations)
     if as_json:
         click.echo(json.dumps(decision.to_json(), ensure_ascii=False, indent=2))
         return
@@ -134,6 +160,11 @@ def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None,
         click.echo(f"{name}: {value}  ({decision.deciding_layer.get(name)})")
     if decision.missing:
         click.echo(f"missing: {', '.join(decision.missing)}")
+    for link in decision.links:
+        r = link.decision.receipt
+        value = data_value(link.value) if link.known else "unknown"
+        click.echo(f"{link.input}: {value} from {r.regulation} {r.version} on {r.peildatum} "
+                   f"({link.deciding_layer or 'undecided'})")
 
 
 @cli.command()

@@ -25,6 +25,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from maatwerk.engine.chain import Chain, Link, Upstream
 from maatwerk.engine.compile import Env, EvalProblem, Missing, Unknown
 from maatwerk.engine.decision import (
     ASSESSMENT,
@@ -47,6 +48,7 @@ from maatwerk.engine.discretion import (
 from maatwerk.engine.plan import Plan, Plans
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.graph import full_graph, reachable
+from maatwerk.spec.library import Library
 from maatwerk.spec.model import CategoryDef, Regulation
 from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.source import dotted
@@ -57,10 +59,16 @@ ASSESSMENT_MISSING = "assessment"
 
 
 class Decider:
-    """Decides cases under one regulation; compiled plans are kept between decisions."""
+    """Decides cases under one regulation; compiled plans are kept between decisions.
 
-    def __init__(self, reg: Regulation) -> None:
+    With a ``library``, the inputs that are outputs of other regulations are decided by them
+    (``maatwerk.engine.chain``); without one they are given like any other input.
+    """
+
+    def __init__(self, reg: Regulation, library: Library | None = None) -> None:
         self.reg = reg
+        self.chain = (Chain(reg, library, lambda other: decider(other, library))
+                      if library is not None and reg.references() else None)
         self.plans = Plans(reg)
         graph = full_graph(reg)
         self.needs = {o: reachable(graph, [o]) for o in reg.outputs}
@@ -112,17 +120,26 @@ class Decider:
                assessment: AssessmentRecord | None = None,
                deviations: Sequence[Deviation] = (),
                considerations: Sequence[Consideration] = (),
-               proposal: Deviation | None = None) -> Decision:
+               proposal: Deviation | None = None,
+               upstream: Mapping[str, Upstream] | None = None) -> Decision:
         """Decide a case. ``proposal`` is a deviation not yet approved: it is checked like the
-        others except for its approval, and applied last."""
+        others except for its approval, and applied last. ``upstream`` holds discretion records
+        of the case under regulations this one uses, by their id."""
         reg = self.reg
-        values = self.check_inputs(inputs)
+        chain = self.chain
+        values = self.check_inputs(chain.accepted(inputs) if chain else inputs)
         if not reg.valid_on(day):
             until = f" until {reg.valid_until}" if reg.valid_until else ""
             raise DecisionError("MW603", f"{reg.id} applies from {reg.valid_from}{until}",
                                 path="peildatum", got=day.isoformat())
+        links: tuple[Link, ...] = ()
+        if chain is not None:
+            derived, links = chain.links(day, inputs, upstream or {})
+            values.update(derived)
         try:
-            return self._decide(day, values, assessment, deviations, considerations, proposal)
+            decision = self._decide(day, values, assessment, deviations, considerations,
+                                    proposal)
+            return chain.finish(decision, links) if chain is not None else decision
         except EvalProblem as problem:
             raise DecisionError(problem.code, problem.message, path=dotted(problem.formula.path),
                                 position=reg.source.position_in(problem.formula.path,
@@ -244,11 +261,10 @@ class Decider:
         for value in final.values():
             if isinstance(value, Unknown):
                 missing |= value.missing
-        assessed = reg.assessed()
-        ordered = [n for n in reg.inputs if n in missing]
-        if missing & assessed.keys():
-            ordered.append(ASSESSMENT_MISSING)
+        ordered = self._waiting(frozenset(missing))
         outputs = {o: v for o, v in final.items() if not isinstance(v, Unknown)}
+        pending = {o: self._waiting(v.missing) for o, v in final.items()
+                   if isinstance(v, Unknown)}
         deciding = {}
         for o in outputs:
             deciding[o] = STANDARD
@@ -256,8 +272,16 @@ class Decider:
                 if layer.outputs.get(o) != previous.outputs.get(o):
                     deciding[o] = layer.name
         status = "indeterminate" if ordered else "determined"
-        return Decision(reg, day, values, status, outputs, tuple(ordered), tuple(layers),
-                        deciding, dict(results), considered(reg, deviations, considerations))
+        return Decision(reg, day, values, status, outputs, ordered, tuple(layers),
+                        deciding, dict(results), considered(reg, deviations, considerations),
+                        pending)
+
+    def _waiting(self, missing: frozenset[str]) -> tuple[str, ...]:
+        """The inputs an unknown value waits for, in declaration order."""
+        ordered = [n for n in self.reg.inputs if n in missing]
+        if missing & self.reg.assessed().keys():
+            ordered.append(ASSESSMENT_MISSING)
+        return tuple(ordered)
 
     def frame(self, decision: Decision, clause: str, output: str) -> dict[str, Any]:
         """The frame of a deviation of ``output`` under ``clause`` for this decided case: the
@@ -311,20 +335,30 @@ def _conflict(reg: Regulation, a: CategoryDef, b: CategoryDef, why: str) -> Deci
 
 
 _DECIDERS: weakref.WeakKeyDictionary[Regulation, Decider] = weakref.WeakKeyDictionary()
+_IN_LIBRARY: weakref.WeakKeyDictionary[Library, weakref.WeakKeyDictionary[Regulation, Decider]] = (
+    weakref.WeakKeyDictionary())
 
 
-def decider(reg: Regulation) -> Decider:
-    """The (cached) decider of a regulation."""
-    found = _DECIDERS.get(reg)
+def decider(reg: Regulation, library: Library | None = None) -> Decider:
+    """The (cached) decider of a regulation; with a library, one that decides through the
+    regulations it uses."""
+    if library is None or not reg.references():
+        cache = _DECIDERS
+    else:
+        cache = _IN_LIBRARY.setdefault(library, weakref.WeakKeyDictionary())
+    found = cache.get(reg)
     if found is None:
-        found = Decider(reg)
-        _DECIDERS[reg] = found
+        found = Decider(reg, library)
+        cache[reg] = found
     return found
 
 
 def decide(reg: Regulation, day: dt.date, inputs: Mapping[str, Any], *,
            assessment: AssessmentRecord | None = None, deviations: Sequence[Deviation] = (),
-           considerations: Sequence[Consideration] = ()) -> Decision:
-    """Decide one case under ``reg`` on reference date ``day``."""
-    return decider(reg).decide(day, inputs, assessment=assessment, deviations=deviations,
-                               considerations=considerations)
+           considerations: Sequence[Consideration] = (), library: Library | None = None,
+           upstream: Mapping[str, Upstream] | None = None) -> Decision:
+    """Decide one case under ``reg`` on reference date ``day``; with a ``library``, its inputs
+    that are outputs of other regulations are decided by them."""
+    return decider(reg, library).decide(day, inputs, assessment=assessment,
+                                        deviations=deviations, considerations=considerations,
+                                        upstream=upstream)

@@ -10,14 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maatwerk import __version__
 from maatwerk.engine.compile import Env, Unknown
 from maatwerk.engine.discretion import AppliedAssessment, AppliedDeviation
 from maatwerk.spec import ir
-from maatwerk.spec.model import CategoryDef, Regulation
+from maatwerk.spec.model import CategoryDef, InputDef, Regulation
 from maatwerk.spec.values import to_json
+
+if TYPE_CHECKING:
+    from maatwerk.engine.chain import Link
 
 STANDARD = "standard"
 CATEGORY = "category"
@@ -65,12 +68,39 @@ class Decision:
     deciding_layer: dict[str, str]
     category_results: dict[str, Any] = field(default_factory=dict)
     considerations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    pending: dict[str, tuple[str, ...]] = field(default_factory=dict)  # output -> still needed
+    links: tuple[Link, ...] = ()  # inputs decided by other regulations, with their decisions
 
     @property
     def receipt(self) -> Receipt:
         """What the decision was made with: regulation, version, sha256, engine, date."""
         reg = self.regulation
         return Receipt(reg.id, reg.version, reg.sha256, __version__, self.date)
+
+    @property
+    def receipts(self) -> tuple[Receipt, ...]:
+        """The receipt of this decision and of every decision in its chain, each once."""
+        found: dict[tuple[str, dt.date], Receipt] = {}
+        stack = [self]
+        while stack:
+            decision = stack.pop(0)
+            receipt = decision.receipt
+            found.setdefault((receipt.sha256, receipt.peildatum), receipt)
+            stack += [link.decision for link in decision.links]
+        return tuple(found.values())
+
+    def input_def(self, name: str) -> InputDef | None:
+        """The declaration of an input of this decision or of a decision in its chain."""
+        found = self.regulation.inputs.get(name)
+        if found is not None:
+            return found
+        for link in self.links:
+            if name in link.reference.inputs:  # mapped: the case gives it under another name
+                continue
+            found = link.decision.input_def(name)
+            if found is not None:
+                return found
+        return None
 
     @property
     def determined(self) -> bool:
@@ -133,6 +163,13 @@ class Decision:
                                         "condition": condition, "taken": _json(taken)})
         for name, result in self.category_results.items():
             out["categories"].append({"name": name, "applies": _json(result)})
+        if self.links:
+            for item in out["inputs"]:
+                link = next((k for k in self.links if k.input == item["name"]), None)
+                if link is not None:
+                    item["output_of"] = str(link.reference)
+                    item["deciding_layer"] = link.deciding_layer
+            out["chain"] = [_link_json(link, trace=False) for link in self.links]
         return out
 
     def to_json(self, *, trace: bool = True, explanation: bool = True) -> dict[str, Any]:
@@ -148,12 +185,35 @@ class Decision:
                        zip((self.layers[0], *self.layers), self.layers, strict=False)],
             "considerations": self.considerations,
         }
+        if self.links:
+            data["chain"] = [_link_json(link, trace=trace) for link in self.links]
         if trace:
             data["trace"] = self.trace()
         if explanation:
             data["explanation"] = {"nl": self.explanation("nl"), "en": self.explanation("en")}
         data["receipt"] = self.receipt.to_json()
+        if self.links:
+            data["receipts"] = [r.to_json() for r in self.receipts]
         return data
+
+
+def _link_json(link: Link, *, trace: bool) -> dict[str, Any]:
+    """One step of the chain: which regulation decided an input, how, and with what."""
+    d = link.decision
+    data: dict[str, Any] = {
+        "input": link.input, "regulation": d.regulation.id, "version": d.regulation.version,
+        "output": link.output, "peildatum": d.date.isoformat(), "status": d.status,
+        "value": to_json(link.value) if link.known else None,
+        "deciding_layer": link.deciding_layer, "missing": list(link.waiting),
+        "categories": [c.name for c in d.categories],
+        "deviations": [dev.clause.name for layer in d.layers for dev in layer.deviations
+                       if dev.record.output == link.output],
+        "receipt": d.receipt.to_json()}
+    if trace:
+        data["decision"] = d.to_json(trace=True, explanation=False)
+    elif d.links:
+        data["chain"] = [_link_json(inner, trace=False) for inner in d.links]
+    return data
 
 
 def _json(value: Any) -> Any:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from maatwerk.engine import explain_calc, explain_layers
+from maatwerk.engine import explain_calc, explain_chain, explain_layers
 from maatwerk.engine import format as fmt
 from maatwerk.engine.compile import ParamUse, Unknown
 from maatwerk.engine.decision import ASSESSMENT, CATEGORY, DEVIATION, Decision
@@ -78,7 +78,8 @@ class Values:
         return _PLACEHOLDER.sub(lambda m: self.show(m.group(1)), template)
 
     def label(self, name: str) -> str:
-        label = fmt.text(getattr(self._definition(name), "label", None), self.lang)
+        definition = self._definition(name) or self.d.input_def(name)
+        label = fmt.text(getattr(definition, "label", None), self.lang)
         frame = self.reg.assessment
         if not label and frame is not None:
             label = fmt.text(frame.provision_label if name == frame.provision else
@@ -124,11 +125,11 @@ def _missing(decision: Decision, v: Values) -> list[str]:
     reg, w, lang = decision.regulation, v.w, v.lang
     lines = ["", w["missing"]]
     for name in decision.missing:
-        if name not in reg.inputs:
+        inp = decision.input_def(name)  # an input of this regulation or of one it uses
+        if inp is None:
             label = fmt.text(reg.assessment.label, lang) if reg.assessment else ""
             lines.append(f"  - {w['missing_assessment']}: {label}")
             continue
-        inp = reg.inputs[name]
         question = fmt.text(inp.question, lang)
         lines.append(f"  - {fmt.text(inp.label, lang)}" + (f": {question}" if question else "")
                      + f" ({w['source']}: {inp.source})")
@@ -146,6 +147,7 @@ def explain(decision: Decision, lang: str = "nl") -> str:
              "", w["outcome"], *_outcome(decision, v)]
     if decision.missing:
         lines += _missing(decision, v)
+    lines += explain_chain.chain(decision, v)
     subject = _subject(reg, lang)
     lines += explain_layers.categories(decision, v, subject)
     lines += explain_layers.assessment(decision, v)

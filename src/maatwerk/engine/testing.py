@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from maatwerk.engine.decide import decider
 from maatwerk.engine.decision import Decision
 from maatwerk.spec.errors import DecisionError
+from maatwerk.spec.library import Library
 from maatwerk.spec.model import Regulation, TestCase
 from maatwerk.spec.values import to_json
 
@@ -35,13 +36,15 @@ def _show(value: object) -> str:
     return str(shown).lower() if isinstance(shown, bool) else str(shown)
 
 
-def run_case(reg: Regulation, case: TestCase) -> Outcome:
+def run_case(reg: Regulation, case: TestCase, library: Library | None = None) -> Outcome:
+    """Decide a test's case and compare; a regulation that uses others finds them in
+    ``library``."""
     outcome = Outcome(reg, case)
     problems = outcome.problems
     try:
-        decision = decider(reg).decide(case.date, case.inputs, assessment=case.assessment,
-                                       deviations=case.deviations,
-                                       considerations=case.considerations)
+        decision = decider(reg, library).decide(
+            case.date, case.inputs, assessment=case.assessment, deviations=case.deviations,
+            considerations=case.considerations)
     except DecisionError as exc:
         if case.error is None:
             problems.append(f"the decision was refused: {exc}")
@@ -81,5 +84,6 @@ def run_case(reg: Regulation, case: TestCase) -> Outcome:
     return outcome
 
 
-def run(reg: Regulation, cases: Iterable[TestCase] | None = None) -> list[Outcome]:
-    return [run_case(reg, case) for case in (reg.tests if cases is None else cases)]
+def run(reg: Regulation, cases: Iterable[TestCase] | None = None,
+        library: Library | None = None) -> list[Outcome]:
+    return [run_case(reg, case, library) for case in (reg.tests if cases is None else cases)]

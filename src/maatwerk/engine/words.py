@@ -29,6 +29,8 @@ WORDS: dict[str, dict[str, str]] = {
         "remedy": "Bent u het hier niet mee eens? U kunt binnen {weeks} weken bezwaar maken.",
         "considerations": "Overweging van maatwerk", "considered": "overwogen",
         "not_considered": "nog niet overwogen", "no_deviation": "geen afwijking",
+        "chain": "Uit andere regelingen", "output_of": "uitkomst", "of": "van",
+        "by_standard": "bepaald door de standaardregel",
     },
     "en": {
         "decision": "decision on reference date", "outcome": "Outcome",
@@ -56,5 +58,7 @@ WORDS: dict[str, dict[str, str]] = {
         "remedy": "Do you disagree? You can object within {weeks} weeks.",
         "considerations": "Consideration of tailoring", "considered": "considered",
         "not_considered": "not yet considered", "no_deviation": "no deviation",
+        "chain": "From other regulations", "output_of": "output", "of": "of",
+        "by_standard": "determined by the standard rule",
     },
 }

@@ -13,7 +13,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from maatwerk.spec import build_discretion, schema
+from maatwerk.spec import build_discretion, build_references, schema
 from maatwerk.spec.builder import RESERVED, Builder, citation
 from maatwerk.spec.cases import read_cases
 from maatwerk.spec.graph import topological
@@ -77,8 +77,14 @@ def _inputs(builder: Builder, doc: schema.Regulation) -> dict[str, InputDef]:
                 raw = None
             bounds.append(None if raw is None else builder.value(raw, type_, (*path, bound),
                                                                  None))
-        out[name] = InputDef(name, type_, spec.label, spec.source, spec.question,
-                             spec.description, spec.unit, spec.values or {}, *bounds)
+        ref = build_references.reference(builder, name, spec)
+        source = spec.source or (f"{ref.regulation} ({ref.output})" if ref else "")
+        if not source:
+            builder.error("MW201", "the key 'source' is required here", path, key=True)
+        out[name] = InputDef(name, type_, spec.label, source, spec.question,
+                             spec.description, spec.unit, spec.values or {}, bounds[0],
+                             bounds[1], ref)
+    build_references.check_mappings(builder, doc.inputs)
     return out
 
 

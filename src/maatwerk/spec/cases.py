@@ -12,7 +12,7 @@ from typing import Any
 
 from maatwerk.spec import schema
 from maatwerk.spec.errors import CODES, DecisionError, SpecError, SpecErrors
-from maatwerk.spec.model import Regulation, TestCase
+from maatwerk.spec.model import ChainedName, Regulation, TestCase
 from maatwerk.spec.records import (
     AssessmentRecord,
     Consideration,
@@ -33,8 +33,18 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
                                 position=source.position(at, key=key), got=got))
 
     inputs: dict[str, Any] = {}
+    chained: list[ChainedName] = []
+    references = reg.references()
     for name, raw in case.inputs.items():
         at = (*path, "inputs", name)
+        if name in references:
+            fail("MW501", f"{name!r} is the output of {references[name]}; a test gives the "
+                 f"inputs of {references[name].regulation} instead", at, name, key=True)
+            continue
+        if name not in reg.inputs and references:
+            inputs[name] = raw  # an input of a regulation this one uses: checked with it
+            chained.append(ChainedName("inputs", name, dotted(at), source.position(at, key=True)))
+            continue
         if name not in reg.inputs:
             fail("MW501", f"{name!r} is not an input of {reg.id}"
                  f"{suggest(name, list(reg.inputs))}", at, name, key=True)
@@ -60,7 +70,10 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
     if case.error is not None and case.error not in CODES:
         fail("MW502", "not a known error code", (*path, "error"), case.error)
     for i, name in enumerate(case.missing or []):
-        if name not in reg.inputs and not (name == "assessment" and reg.assessment):
+        if name not in reg.inputs and references and name != "assessment":
+            at = (*path, "missing", i)
+            chained.append(ChainedName("missing", name, dotted(at), source.position(at)))
+        elif name not in reg.inputs and not (name == "assessment" and reg.assessment):
             fail("MW501", f"{name!r} is not an input of {reg.id}"
                  + (" (nor 'assessment', which it does not declare)" if name == "assessment"
                     else ""), (*path, "missing", i), name)
@@ -76,7 +89,8 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
     return TestCase(case.name, case.date, inputs, expect, source.position(path), case.status,
                     tuple(case.missing) if case.missing is not None else None,
                     tuple(case.categories) if case.categories is not None else None, case.error,
-                    case.demo, case.description, *records, case.deciding_layer)
+                    case.demo, case.description, *records, case.deciding_layer,
+                    tuple(chained))
 
 
 def _records(case: schema.Case, path: PathT, fail: Any) -> tuple[

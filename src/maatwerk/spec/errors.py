@@ -52,6 +52,12 @@ CODES: dict[str, str] = {
     "MW406": "a category override does not fit what it overrides",
     "MW407": "an explanation template uses an unknown name",
     "MW408": "a declared type does not match the formula's type",
+    # 4xx across regulations: an input that is the output of another regulation
+    "MW409": "a referenced regulation is not found, or does not load",
+    "MW410": "a reference matches more than one regulation",
+    "MW411": "regulations use each other's outputs in a cycle",
+    "MW412": "a reference names an output or input the regulation does not have",
+    "MW413": "a referenced output or input does not fit the type it is used as",
     # 5xx: tests written as data
     "MW501": "a test refers to an unknown input or output",
     "MW502": "a test value does not fit the declared type",

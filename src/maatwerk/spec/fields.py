@@ -37,6 +37,17 @@ def as_subject(value: Any) -> Any:
     return {"type": value} if isinstance(value, str) else value
 
 
+def as_reference(value: Any) -> Any:
+    """``output_of: bijstand.bijstandsnorm`` is short for a mapping of regulation and output."""
+    if not isinstance(value, str):
+        return value
+    regulation, dot, output = value.strip().partition(".")
+    if not dot or not regulation or not output or "." in output:
+        raise ValueError("write the reference as regulation.output (like "
+                         "bijstand.bijstandsnorm) or as a mapping with 'regulation' and 'output'")
+    return {"regulation": regulation, "output": output}
+
+
 Expression = Annotated[str, BeforeValidator(_as_text)]
 
 

@@ -33,6 +33,21 @@ class Formula:
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """An input that is the output of another regulation (``output_of``)."""
+
+    regulation: str  # the other regulation's id
+    output: str  # one of its outputs
+    path: PathT  # where the reference is written: ("inputs", name, "output_of")
+    version: str | None = None  # a pinned version
+    peildatum: Formula | None = None  # the reference date rule; None: the same date
+    inputs: Mapping[str, str] = field(default_factory=dict)  # its input -> this case's input
+
+    def __str__(self) -> str:
+        return f"{self.regulation}.{self.output}"
+
+
+@dataclass(frozen=True, slots=True)
 class InputDef:
     name: str
     type: Type
@@ -44,6 +59,7 @@ class InputDef:
     values: Mapping[str, Translations] = field(default_factory=dict)
     minimum: Any = None
     maximum: Any = None
+    reference: Reference | None = None  # the output of another regulation
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,6 +234,17 @@ class AssessmentDef:
 
 
 @dataclass(frozen=True, slots=True)
+class ChainedName:
+    """A name in a test that is not this regulation's but may be one of a regulation it uses:
+    an input given (``inputs``) or expected missing (``missing``); checked across regulations."""
+
+    section: str  # inputs | missing
+    name: str
+    path: str
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
 class TestCase:
     name: str
     date: dt.date
@@ -234,6 +261,7 @@ class TestCase:
     deviations: tuple[Deviation, ...] = ()
     considerations: tuple[Consideration, ...] = ()
     deciding_layer: Mapping[str, str] = field(default_factory=dict)
+    chained: tuple[ChainedName, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,6 +299,10 @@ class Regulation:
     description: Translations | None = None
     hardship: Mapping[str, HardshipDef] = field(default_factory=dict)
     assessment: AssessmentDef | None = None
+
+    def references(self) -> dict[str, Reference]:
+        """The inputs that are outputs of other regulations, with their references."""
+        return {n: i.reference for n, i in self.inputs.items() if i.reference is not None}
 
     def kind_of(self, name: str) -> str | None:
         """Which section declares ``name``: input, parameter, rule, table or assessment."""

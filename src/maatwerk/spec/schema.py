@@ -29,6 +29,7 @@ from maatwerk.spec.fields import (
     Translations,
     Unit,
     ValueKind,
+    as_reference,
     as_subject,
 )
 
@@ -48,13 +49,24 @@ class Subject(Model):
     label: Text | None = None
 
 
+class OutputOf(Model):
+    """An input whose value is the output of another regulation, decided for the same subject."""
+
+    regulation: RegulationId
+    output: Identifier
+    version: str | None = None
+    peildatum: Expression | None = None  # a formula over peildatum; default: the same date
+    inputs: dict[Identifier, Identifier] = Field(default_factory=dict)
+
+
 class Input(Model):
     type: InputKind
     label: Text
     question: Text | None = None
     description: Text | None = None
     unit: Unit | None = None
-    source: str
+    source: str | None = None  # required unless the input is the output of another regulation
+    output_of: Annotated[OutputOf, BeforeValidator(as_reference)] | None = None
     values: dict[str, Text] | None = None
     min: int | Decimal | None = None
     max: int | Decimal | None = None

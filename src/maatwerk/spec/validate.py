@@ -103,6 +103,8 @@ def _convert(source: Source, model: type[BaseModel], data: Any, base: PathT,
     if kind == "literal_error":
         expected = err.get("ctx", {}).get("expected", "")
         message = f"expected one of {expected}"
+    elif kind == "value_error":
+        message = str(err.get("ctx", {}).get("error", err["msg"]))
     elif kind == "too_short":
         message = f"expected at least {err.get('ctx', {}).get('min_length', 1)} item(s)"
     else:
