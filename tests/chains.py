@@ -72,7 +72,11 @@ outputs: [toeslag]
 
 REGELING = """\
 inputs:
-  maandinkomen: {type: money, min: 0, source: Aanvraag, label: {nl: Maandinkomen, en: Monthly income}}
+  maandinkomen:
+    type: money
+    min: 0
+    source: Aanvraag
+    label: {nl: Maandinkomen, en: Monthly income}
   toeslag:
     type: money
     label: {nl: Toeslag op 1 januari, en: Allowance on 1 January}

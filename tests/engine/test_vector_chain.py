@@ -14,6 +14,7 @@ import pytest
 
 from maatwerk.engine.decide import decide
 from maatwerk.engine.vector.chain import ChainResult, decide_chain
+from maatwerk.engine.vector.evaluate import decide as population_decide
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.library import Library
 from maatwerk.spec.model import Regulation
@@ -114,16 +115,13 @@ def test_the_chain_of_three_agrees_to_the_cent() -> None:
 def test_each_regulation_is_decided_once_for_the_whole_population(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """No person is decided on their own: one population decision per regulation."""
-    from maatwerk.engine.vector import chain
-
     calls: list[str] = []
-    real = chain.decide
 
     def counting(reg: Regulation, day: dt.date, population: Any) -> Any:
         calls.append(reg.id)
-        return real(reg, day, population)
+        return population_decide(reg, day, population)
 
-    monkeypatch.setattr(chain, "decide", counting)
+    monkeypatch.setattr("maatwerk.engine.vector.chain.decide", counting)
     reg, library = chain_of_three()
     decide_chain(reg, dt.date(2025, 3, 1), {
         "maandinkomen": ["100"] * 1000, "leeftijd": [30] * 1000, "woont_samen": [True] * 1000},

@@ -33,7 +33,6 @@ from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import suggest
 
-
 _ACTIVE: ContextVar[tuple[str, ...]] = ContextVar("maatwerk_chain", default=())
 
 

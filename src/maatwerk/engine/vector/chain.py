@@ -84,7 +84,7 @@ def _column(col: Col, kind: str, theirs: Interner, ours: Interner, n: int, bit: 
     """An output column of another regulation as an input column of this one."""
     value = col.value
     if kind in ("text", "enum"):
-        lookup = np.array([ours.code(s) for s in theirs.strings] or [0], dtype=np.int32)
+        lookup = np.array([int(ours.code(s)) for s in theirs.strings] or [0], dtype=np.int32)
         value = lookup[np.broadcast_to(np.asarray(value, dtype=np.int64), (n,))]
     elif isinstance(value, r.Q):
         if not isinstance(value.num, np.ndarray):
