@@ -14,12 +14,11 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import platform
-import random
-import statistics
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+import interleaved  # bench/interleaved.py, beside this script
 
 import maatwerk
 from maatwerk.spec.records import read_assessment, read_deviations
@@ -60,20 +59,7 @@ def main() -> None:
     decider, zt_decider = maatwerk.Decider(reg), maatwerk.Decider(zt)
     runs = variants(decider)
     runs["zorgtoeslag (no discretion), for scale"] = lambda: zt_decider.decide(DAY, zt_inputs)
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    rng = random.Random(7)
-    for round_ in range(args.rounds + 1):
-        order = list(runs)
-        rng.shuffle(order)
-        for name in order:
-            fn = runs[name]
-            start = time.perf_counter()
-            for _ in range(args.batch):
-                fn()
-            per_call = (time.perf_counter() - start) / args.batch
-            if round_:  # the first round warms up
-                times[name].append(per_call)
-    medians = {name: statistics.median(t) * 1e6 for name, t in times.items()}
+    medians = interleaved.medians(runs, args.rounds, args.batch, seed=7)
     base = medians["assessment"]
     lines = [
         "# A decision with and without the discretionary layers",

@@ -94,6 +94,20 @@ outputs: [bijdrage]
 """
 
 
+CYCLE_STEP = """\
+inputs:
+  bedrag: {type: money, label: Bedrag, output_of: %s.uitkomst}
+rules:
+  uitkomst: {formula: bedrag + €1}
+outputs: [uitkomst]
+"""
+
+
+def cycle_step(rid: str, uses: str) -> Regulation:
+    """A regulation ``rid`` whose output is one more than the output of ``uses``."""
+    return make(rid, CYCLE_STEP % uses)
+
+
 def chain_of_three() -> tuple[Regulation, Library]:
     """``regeling`` → ``toeslag`` → ``norm``, and the library that holds them."""
     regs = [make("norm", NORM), make("toeslag", TOESLAG), make("regeling", REGELING)]

@@ -20,7 +20,7 @@ from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.library import Library
 from maatwerk.spec.model import Regulation
 from maatwerk.spec.records import read_deviations
-from tests.chains import NORM, TOESLAG, chain_of_three, make
+from tests.chains import NORM, TOESLAG, chain_of_three, cycle_step, make
 from tests.conftest import REGULATIONS
 
 DAY = dt.date(2025, 8, 1)
@@ -159,15 +159,8 @@ def test_no_version_on_the_reference_date_is_a_refusal() -> None:
 
 
 def test_a_cycle_is_refused_instead_of_deciding_forever() -> None:
-    body = """\
-        inputs:
-          bedrag: {type: money, label: Bedrag, output_of: %s.uitkomst}
-        rules:
-          uitkomst: {formula: bedrag + €1}
-        outputs: [uitkomst]
-        """
-    library = Library(regulations=[make("kring-a", body % "kring-b"),
-                                   make("kring-b", body % "kring-a")])
+    library = Library(regulations=[cycle_step("kring-a", "kring-b"),
+                                   cycle_step("kring-b", "kring-a")])
     error = _refused(library.find("kring-a")[0], {}, library)
     assert error.code == "MW411"
     assert "kring-a → kring-b → kring-a" in error.message

@@ -16,6 +16,12 @@ def _errors(body: str) -> list[str]:
     return [e.render() for e in caught.value]
 
 
+def _only_error(body: str, old: str, new: str) -> str:
+    """The one problem of ``body`` with ``old`` written as ``new``."""
+    [found] = _errors(body.replace(old, new))
+    return found
+
+
 def test_the_short_form_names_regulation_and_output() -> None:
     ref = make("toeslag", TOESLAG).references()["norm"]
     assert (ref.regulation, ref.output, ref.peildatum, dict(ref.inputs)) == (
@@ -37,8 +43,7 @@ def test_an_input_without_source_or_reference_needs_a_source() -> None:
 
 
 def test_bounds_are_for_the_other_regulation_to_keep() -> None:
-    body = TOESLAG.replace("output_of: norm.norm", "output_of: norm.norm\n    min: 0")
-    [found] = _errors(body)
+    found = _only_error(TOESLAG, "output_of: norm.norm", "output_of: norm.norm\n    min: 0")
     assert "MW203 inputs.norm.min: 'min' is not allowed for an input that is the output of " \
            "norm: that regulation decides its value" in found
 
@@ -51,14 +56,12 @@ def test_the_reference_date_rule_is_a_date_from_peildatum_only() -> None:
             ("year(peildatum)", "MW304 inputs.toeslag.output_of.peildatum: a reference date "
              "must be a date, but the formula gives integer"),
             ("add_months(peildatum, -1", "MW301 inputs.toeslag.output_of.peildatum")):
-        body = REGELING.replace("date(year(peildatum), 1, 1)", rule)
-        [found] = _errors(body)
+        found = _only_error(REGELING, "date(year(peildatum), 1, 1)", rule)
         assert message in found, found
 
 
 def test_a_mapping_maps_to_a_fact_of_this_regulation() -> None:
-    body = REGELING.replace("inputs: {inkomen: maandinkomen}", "inputs: {inkomen: toeslag}")
-    [found] = _errors(body)
+    found = _only_error(REGELING, "inputs: {inkomen: maandinkomen}", "inputs: {inkomen: toeslag}")
     assert "MW412 inputs.toeslag.output_of.inputs.inkomen: 'toeslag' is itself the output of " \
            "another regulation; map 'inkomen' to an input that is a fact of the case" in found
 

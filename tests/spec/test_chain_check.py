@@ -7,7 +7,7 @@ from maatwerk.spec.chain_check import check_references, fit
 from maatwerk.spec.library import Library
 from maatwerk.spec.model import Regulation
 from maatwerk.spec.types import DECIMAL, INTEGER, MONEY, TEXT, Type
-from tests.chains import NORM, TOESLAG, chain_of_three, make
+from tests.chains import NORM, TOESLAG, chain_of_three, cycle_step, make
 
 USER = """\
 inputs:
@@ -68,21 +68,14 @@ def test_versions_that_follow_each_other_are_not_ambiguous() -> None:
 
 
 def test_a_cycle_is_named_in_full_from_the_regulation_checked() -> None:
-    body = """\
-        inputs:
-          bedrag: {type: money, label: Bedrag, output_of: %s.uitkomst}
-        rules:
-          uitkomst: {formula: bedrag + €1}
-        outputs: [uitkomst]
-        """
-    a, b, c = (make(f"kring-{x}", body % f"kring-{y}") for x, y in ("ab", "bc", "ca"))
+    a, b, c = (cycle_step(f"kring-{x}", f"kring-{y}") for x, y in ("ab", "bc", "ca"))
     for reg, cycle in ((a, "kring-a → kring-b → kring-c → kring-a"),
                        (b, "kring-b → kring-c → kring-a → kring-b")):
         [found] = problems(reg, a, b, c)
         assert found.endswith(f"MW411 inputs.bedrag.output_of.regulation: regulations use "
                               f"each other's outputs in a cycle: {cycle} (got {reg.id[:-1]}"
                               f"{'bc'[reg is b]})")
-    into = make("ervoor", body % "kring-a")
+    into = cycle_step("ervoor", "kring-a")
     [found] = problems(into, a, b, c)
     assert ("kring-a depends on regulations that use each other's outputs in a cycle: kring-a "
             "→ kring-b → kring-c → kring-a") in found

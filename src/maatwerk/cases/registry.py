@@ -1,7 +1,9 @@
 """The regulations the case file knows: loaded and checked from folders, stored by content.
 
 A regulation version is stored once per sha256 of its text; a case points at the version it was
-decided under and keeps being decided under that version, even after a newer one is loaded.
+decided under and keeps being decided under that version, even after a newer one is loaded. A
+regulation that uses outputs of other regulations is decided through the current versions of
+those regulations in the registry; its decision document names each of them (``receipts``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from maatwerk.cases.models import RegulationVersion
 from maatwerk.engine.check import load_checked
 from maatwerk.engine.decide import Decider, decider
 from maatwerk.spec.build import build, discover
+from maatwerk.spec.library import Library
 from maatwerk.spec.model import Regulation
 from maatwerk.spec.source import load_text
 from maatwerk.spec.typecheck import suggest
@@ -26,12 +29,14 @@ class Registry:
     def __init__(self, paths: Iterable[str | Path] = ()) -> None:
         self.current: dict[str, Regulation] = {}
         self.by_sha: dict[str, Regulation] = {}
+        self.library = Library()  # the current versions, for regulations that use others
         for path in discover(paths):
             self.add(load_checked(path))
 
     def add(self, reg: Regulation) -> None:
         self.current[reg.id] = reg
         self.by_sha[reg.sha256] = reg
+        self.library = Library(regulations=self.current.values())
 
     def get(self, regulation_id: str) -> Regulation:
         reg = self.current.get(regulation_id)
@@ -66,7 +71,7 @@ class Registry:
         return self.by_sha.get(sha256)
 
     def decider(self, version: RegulationVersion) -> Decider:
-        return decider(self.pinned(version))
+        return decider(self.pinned(version), self.library)
 
     def decider_for(self, reg: Regulation) -> Decider:
-        return decider(reg)
+        return decider(reg, self.library)

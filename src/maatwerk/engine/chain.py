@@ -28,7 +28,7 @@ from maatwerk.engine.compile import Compiler, Env, EvalProblem, Fn
 from maatwerk.engine.decision import Decision
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.library import Library
-from maatwerk.spec.model import Reference, Regulation
+from maatwerk.spec.model import InputDef, Reference, Regulation
 from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import suggest
@@ -125,10 +125,15 @@ class Chain:
         self.references = reg.references()
         self.rules = date_rules(reg)
 
-    def accepted(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """This regulation's own facts of the case; refuses a name that no regulation of the
-        chain has (MW602) and a value given for an output (MW602)."""
-        names = self.library.namespace(self.reg)
+    def facts(self) -> Mapping[str, InputDef]:
+        """The facts a case gives: this regulation's own and, under their names, those of the
+        regulations it uses."""
+        return self.library.namespace(self.reg)
+
+    def check_names(self, inputs: Mapping[str, Any]) -> None:
+        """Refuse a name that no regulation of the chain has, and a value given for an output
+        (MW602), naming every such name at once."""
+        names = self.facts()
         problems: list[tuple[str, str]] = []
         for name in inputs:
             if name in self.references:
@@ -146,7 +151,6 @@ class Chain:
         if problems:
             raise DecisionError("MW602", f"{len(problems)} inputs are unknown: "
                                 + "; ".join(message for _, message in problems), path="inputs")
-        return {n: v for n, v in inputs.items() if n in self.reg.inputs}
 
     def _sub_inputs(self, other: Regulation, ref: Reference,
                     inputs: Mapping[str, Any]) -> dict[str, Any]:

@@ -49,7 +49,7 @@ from maatwerk.engine.plan import Plan, Plans
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.graph import full_graph, reachable
 from maatwerk.spec.library import Library
-from maatwerk.spec.model import CategoryDef, Regulation
+from maatwerk.spec.model import CategoryDef, InputDef, Regulation
 from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import suggest
@@ -80,12 +80,17 @@ class Decider:
     # -- inputs ----------------------------------------------------------------------------------
 
     def check_inputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
-        """The inputs in their runtime types; raises one ``DecisionError`` naming every problem."""
+        """The inputs in their runtime types; raises one ``DecisionError`` naming every problem.
+        Through a chain, the facts of the regulations used are checked as they declare them."""
         reg = self.reg
+        definitions: Mapping[str, InputDef] = reg.inputs
+        if self.chain is not None:
+            self.chain.check_names(inputs)
+            definitions = self.chain.facts()
         values: dict[str, Any] = {}
         problems: list[tuple[str, str, str, Any]] = []
         for name, raw in inputs.items():
-            definition = reg.inputs.get(name)
+            definition = definitions.get(name)
             if definition is None:
                 problems.append(("MW602", name, f"{name!r} is not an input of {reg.id}"
                                  f"{suggest(name, list(reg.inputs))}", name))
@@ -127,15 +132,15 @@ class Decider:
         of the case under regulations this one uses, by their id."""
         reg = self.reg
         chain = self.chain
-        values = self.check_inputs(chain.accepted(inputs) if chain else inputs)
+        values = self.check_inputs(inputs)
         if not reg.valid_on(day):
             until = f" until {reg.valid_until}" if reg.valid_until else ""
             raise DecisionError("MW603", f"{reg.id} applies from {reg.valid_from}{until}",
                                 path="peildatum", got=day.isoformat())
         links: tuple[Link, ...] = ()
         if chain is not None:
-            derived, links = chain.links(day, inputs, upstream or {})
-            values.update(derived)
+            derived, links = chain.links(day, values, upstream or {})
+            values = {n: v for n, v in values.items() if n in reg.inputs} | derived
         try:
             decision = self._decide(day, values, assessment, deviations, considerations,
                                     proposal)

@@ -1,0 +1,28 @@
+"""Timing variants side by side: rounds interleaved and shuffled, so that machine noise hits
+every variant alike; the first round warms up. Used by bench/discretion.py and bench/chain.py."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def medians(runs: Mapping[str, Callable[[], Any]], rounds: int, batch: int,
+            seed: int) -> dict[str, float]:
+    """The median µs per call of each variant over ``rounds`` rounds of ``batch`` calls."""
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    rng = random.Random(seed)
+    for round_ in range(rounds + 1):
+        order = list(runs)
+        rng.shuffle(order)
+        for name in order:
+            fn = runs[name]
+            start = time.perf_counter()
+            for _ in range(batch):
+                fn()
+            if round_:  # the first round warms up
+                times[name].append((time.perf_counter() - start) / batch)
+    return {name: statistics.median(t) * 1e6 for name, t in times.items()}
