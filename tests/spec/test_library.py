@@ -10,7 +10,7 @@ import pytest
 
 from maatwerk.engine.check import check
 from maatwerk.spec.errors import DecisionError
-from maatwerk.spec.library import Library, holder
+from maatwerk.spec.library import Library, facts_for, holder
 from tests.chains import NORM, TOESLAG, chain_of_three, make
 from tests.conftest import REGULATIONS
 
@@ -76,6 +76,12 @@ def test_the_worked_regulations_form_one_library() -> None:
 def test_the_facts_of_a_chain_are_named_as_each_regulation_names_them() -> None:
     reg, library = chain_of_three()
     assert set(library.namespace(reg)) == {"maandinkomen", "leeftijd", "woont_samen"}
+
+
+def test_the_facts_an_output_may_ask_for_run_through_the_chain() -> None:
+    reg, library = chain_of_three()
+    assert list(facts_for(library, reg, "bijdrage")) == ["maandinkomen", "leeftijd",
+                                                         "woont_samen"]
 
 
 def test_a_reference_resolves_to_the_version_that_applies_on_the_date() -> None:

@@ -21,8 +21,7 @@ from maatwerk.engine.plan import Plans
 from maatwerk.engine.testing import run
 from maatwerk.spec.build import discover
 from maatwerk.spec.errors import CODES
-from maatwerk.spec.graph import inputs_for
-from maatwerk.spec.library import Library, holder
+from maatwerk.spec.library import Library, facts_for, holder
 from maatwerk.spec.records import Consideration, Deviation, read_assessment, read_deviations
 from maatwerk.spec.schema import json_schema
 from maatwerk.spec.source import load_file
@@ -172,18 +171,21 @@ def decide(path: str, date_: str, sets: Sequence[str], inputs_file: str | None,
 @click.argument("output")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def inputs(path: str, output: str, as_json: bool, lang: str) -> None:
-    """The inputs that deciding OUTPUT may need, with their questions and sources."""
+@click.option("--library", "library_paths", multiple=True, type=click.Path(), metavar="PATH",
+              help=LIBRARY_HELP)
+def inputs(path: str, output: str, as_json: bool, lang: str,
+           library_paths: Sequence[str]) -> None:
+    """The inputs that deciding OUTPUT may need, with their questions and sources (through the
+    regulations it uses)."""
     from maatwerk.engine.format import text
-    reg = load_checked(path)
+    library = _library([path], library_paths)
+    reg = load_checked(path, library)
     if output not in reg.rules and output not in reg.tables:
         from maatwerk.spec.typecheck import suggest
         _fail(f"{output!r} is not a rule or table of {reg.id}"
               f"{suggest(output, [*reg.rules, *reg.tables])}; outputs: {', '.join(reg.outputs)}")
-    names = inputs_for(reg, output)
     rows = []
-    for name in names:
-        inp = reg.inputs[name]
+    for name, inp in facts_for(library, reg, output).items():
         rows.append({"name": name, "type": str(inp.type.kind), "unit": text(inp.unit, lang) or None,
                      "source": inp.source, "label": text(inp.label, lang),
                      "question": text(inp.question, lang) or None,

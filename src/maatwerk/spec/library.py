@@ -21,6 +21,7 @@ from pathlib import Path
 
 from maatwerk.spec.build import discover, load, regulation_files
 from maatwerk.spec.errors import DecisionError, SpecError, SpecErrors
+from maatwerk.spec.graph import inputs_for
 from maatwerk.spec.model import InputDef, Reference, Regulation
 from maatwerk.spec.source import dotted
 from maatwerk.spec.typecheck import suggest
@@ -200,6 +201,27 @@ class Library:
                     if name not in ref.inputs:
                         names.setdefault(name, definition)
         return names
+
+
+def facts_for(library: Library, reg: Regulation, output: str,
+              seen: frozenset[str] = frozenset()) -> dict[str, InputDef]:
+    """The facts deciding ``output`` may ask for, in declaration order: an input that is the
+    output of another regulation stands for the facts that output may ask for there (under this
+    case's names)."""
+    found: dict[str, InputDef] = {}
+    for name in inputs_for(reg, output):
+        ref = reg.inputs[name].reference
+        if ref is None:
+            found.setdefault(name, reg.inputs[name])
+            continue
+        for other in library.find(ref.regulation, ref.version):
+            if ref.output not in other.outputs or other.id in seen:
+                continue
+            for theirs, definition in facts_for(library, other, ref.output,
+                                                seen | {reg.id}).items():
+                ours = ref.inputs.get(theirs, theirs)
+                found.setdefault(ours, reg.inputs.get(ours, definition))
+    return found
 
 
 def holder(path: str | Path) -> Path:
