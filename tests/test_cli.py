@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from maatwerk.cli import main
+from tests.chains import cycle_step
 from tests.conftest import REGULATIONS
 
 ZT = str(REGULATIONS / "zorgtoeslag")
@@ -124,3 +126,47 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
         assert done.returncode == 1
         assert "Traceback" not in done.stderr
         assert "MW10" in done.stderr
+
+
+MINIMA = str(REGULATIONS / "minimaregeling")
+COUPLE = ["--date", "2025-09-01", "--set", "netto_inkomen=2200", "--set", "vermogen=0",
+          "--set", "geboortedatum=1990-03-01", "--set", "leefvorm=gehuwd",
+          "--set", "aow_leeftijd_bereikt=nee", "--set", "geboortedatum_partner=1991-01-01",
+          "--set", "partner_aow_leeftijd_bereikt=nee", "--set", "aantal_kostendelers=2",
+          "--set", "verblijft_in_inrichting=nee"]
+
+
+def test_decide_finds_the_regulation_it_uses_next_to_it(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "decide", MINIMA, *COUPLE)
+    assert code == 0, out
+    assert "inkomensgrens: 2306.48  (standard)" in out
+    assert "bijstandsnorm: 1922.07 from bijstand 2025.2 on 2025-01-01 (category)" in out
+    code, out, _ = run(capsys, "decide", MINIMA, *COUPLE, "--json")
+    receipts = json.loads(out)["receipts"]
+    assert [(r["regulation"], r["peildatum"]) for r in receipts] == [
+        ("minimaregeling", "2025-09-01"), ("bijstand", "2025-01-01")]
+
+
+def test_a_regulation_away_from_the_ones_it_uses_needs_library(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    alone = tmp_path / "minimaregeling"
+    shutil.copytree(MINIMA, alone)
+    code, _, err = run(capsys, "check", str(alone))
+    assert code == 1
+    assert "MW409 inputs.bijstandsnorm.output_of.regulation: no regulation 'bijstand' is found" \
+        in err
+    code, out, _ = run(capsys, "check", str(alone), "--library", str(REGULATIONS))
+    assert code == 0 and "ok  " in out
+    code, out, _ = run(capsys, "test", str(alone), "--library", str(REGULATIONS))
+    assert code == 0 and "12 passed, 0 failed" in out
+
+
+def test_check_names_a_cycle_between_regulations(capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    for rid, uses in (("kring-a", "kring-b"), ("kring-b", "kring-a")):
+        (tmp_path / f"{rid}.yaml").write_text(cycle_step(rid, uses).source.text, "utf-8")
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 1
+    assert "regulations use each other's outputs in a cycle: kring-a → kring-b → kring-a" in err
+    assert "kring-b → kring-a → kring-b" in err
