@@ -75,11 +75,20 @@ def test_who_am_i_without_a_token(api: Api) -> None:
                  "MW807")
 
 
-@pytest.mark.xfail(strict=True, reason="a 401 answer carries no WWW-Authenticate header "
-                   "(RFC 9110 11.6.1 / 15.5.2: a 401 MUST send one, here 'Bearer')")
 def test_a_401_says_how_to_authenticate(api: Api) -> None:
-    for answer in (api.client.get("/api/me"),
-                   api.client.get("/api/me", headers={"Authorization": "Bearer mw_x"}),
-                   api.client.post("/api/auth/token", json={"username": "x", "password": "y"})):
-        assert answer.status_code == 401
-        assert answer.headers.get("WWW-Authenticate", "").lower().startswith("bearer")
+    """RFC 9110 11.6.1 / 15.5.2: a 401 sends WWW-Authenticate; here a bearer token (RFC 6750),
+    with error="invalid_token" when the token sent was refused."""
+    answers = {"no token": api.client.get("/api/me"),
+               "a wrong token": api.client.get("/api/me",
+                                               headers={"Authorization": "Bearer mw_x"}),
+               "wrong credentials": api.client.post("/api/auth/token", json={
+                   "username": "x", "password": "y"})}
+    for name, answer in answers.items():
+        assert_error(answer, 401, "MW807")
+        challenge = answer.headers.get("WWW-Authenticate", "")
+        assert challenge.startswith('Bearer realm="maatwerk"'), name
+        assert ("invalid_token" in challenge) is (name == "a wrong token"), name
+    signed_in = api.person("carla", "caseworker", unit="team-zuid")
+    forbidden = api.client.get("/api/audit/verify", headers=signed_in.headers)
+    assert_error(forbidden, 403, "MW802")
+    assert "WWW-Authenticate" not in forbidden.headers

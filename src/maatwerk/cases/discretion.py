@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from maatwerk.cases import views
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import (
+    MAX_ID,
     Assessment,
     Case,
     Consideration,
@@ -33,11 +34,22 @@ class Discretion(CaseService):
 
     def _request_row(self, s: Session, actor: Actor, request_id: int,
                      action: str) -> tuple[DeviationRequest, Case]:
-        row = s.execute(select(DeviationRequest).where(DeviationRequest.id == request_id)
-                        .with_for_update()).scalar_one_or_none()
+        """The request and its case, if the actor may see the case. A request on a case the
+        actor may not see is answered exactly as one that does not exist."""
+        missing = CaseError("MW803", f"no request for maatwerk {request_id} that you may see",
+                            path="request", got=request_id)
+        row = None
+        if 1 <= request_id <= MAX_ID:  # any other id cannot exist
+            row = s.execute(select(DeviationRequest).where(DeviationRequest.id == request_id)
+                            .with_for_update()).scalar_one_or_none()
         if row is None:
-            raise CaseError("MW803", f"no request for maatwerk {request_id}", got=request_id)
-        case = self.case_row(s, actor, row.case_id, action, lock=True)
+            raise missing
+        try:
+            case = self.case_row(s, actor, row.case_id, action, lock=True)
+        except CaseError as exc:
+            if exc.code == "MW803":
+                raise missing from None
+            raise
         return row, case
 
     def request_maatwerk(self, actor: Actor, case_id: int, story: str) -> dict[str, Any]:
@@ -176,8 +188,9 @@ class Discretion(CaseService):
         """Record that a clause was considered for the case and no deviation was made."""
         with self.db.transaction() as s:
             c = self.case_row(s, actor, case_id, "consider", lock=True)
-            record = records.Consideration(clause=clause, motivation=motivation,
-                                           by=actor.record())
+            record = records.read_deviations({"considerations": [{
+                "clause": clause, "motivation": motivation,
+                "by": actor.record().model_dump()}]})[1][0]  # refused (MW711) if malformed
             assessment, deviations, considerations = self.discretion_records(s, c)
             self.registry.decider(c.regulation_version).decide(
                 c.peildatum, self.facts(s, c), assessment=assessment, deviations=deviations,

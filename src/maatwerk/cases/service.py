@@ -16,13 +16,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 from sqlalchemy.orm import Session
 
 from maatwerk.cases import audit, deadlines, views
 from maatwerk.cases.db import Database
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import (
+    MAX_ID,
     Assessment,
     AuditEntry,
     Case,
@@ -44,6 +45,13 @@ from maatwerk.spec import records
 from maatwerk.spec.values import to_json
 
 PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+MAX_WITHIN_DAYS = 36500  # a hundred years: far beyond any term, well within the calendar
+
+
+def paging(page: int, size: int) -> tuple[int, int]:
+    """The page (1 to MAX_ID) and size (1 to MAX_PAGE_SIZE) a listing answers with."""
+    return min(max(1, page), MAX_ID), min(max(1, size), MAX_PAGE_SIZE)
 
 
 @dataclass(frozen=True)
@@ -90,10 +98,12 @@ class CaseService:
     def case_row(self, s: Session, actor: Actor, case_id: int, action: str | None = None,
                  *, lock: bool = False) -> Case:
         """The case, if the actor may see it (and take ``action`` in its state)."""
-        query = select(Case).where(Case.id == case_id)
-        if lock:
-            query = query.with_for_update(of=Case)  # only the case row, not its joined loads
-        found = s.execute(query).unique().scalar_one_or_none()
+        found = None
+        if 1 <= case_id <= MAX_ID:  # any other id cannot exist (nor be asked of the database)
+            query = select(Case).where(Case.id == case_id)
+            if lock:
+                query = query.with_for_update(of=Case)  # only the case row, not its joined loads
+            found = s.execute(query).unique().scalar_one_or_none()
         if found is None or (actor.role == "citizen" and found.subject_id != actor.subject_id):
             raise CaseError("MW803", f"no case {case_id} that you may see", path="case",
                             got=case_id)
@@ -452,12 +462,13 @@ class CaseService:
 
     def list_cases(self, actor: Actor, *, state: str | None = None, regulation: str | None = None,
              page: int = 1, size: int = PAGE_SIZE) -> dict[str, Any]:
-        size = max(1, min(size, 500))
-        page = max(1, page)
+        page, size = paging(page, size)
         with self.db.reading() as s:
             query = select(Case)
             if actor.role == "citizen":
                 query = query.where(Case.subject_id == (actor.subject_id or -1))
+            if "\x00" in f"{state or ''}{regulation or ''}":  # no text holds it: no case has it
+                query = query.where(false())
             if state:
                 query = query.where(Case.state == state)
             if regulation:
@@ -475,6 +486,10 @@ class CaseService:
         (``overdue``), soonest first."""
         if status not in ("due", "overdue"):
             raise CaseError("MW809", "status is 'due' or 'overdue'", path="status", got=status)
+        if not 0 <= within_days <= MAX_WITHIN_DAYS:
+            raise CaseError("MW809", f"within_days is a number of days from 0 to "
+                            f"{MAX_WITHIN_DAYS}", path="within_days", got=within_days)
+        page, size = paging(page, size)
         today = today or self.today()
         with self.db.reading() as s:
             query = select(Deadline).join(Case, Case.id == Deadline.case_id).where(
@@ -488,7 +503,7 @@ class CaseService:
                                     Deadline.due <= today + dt.timedelta(days=within_days))
             total = s.execute(select(func.count()).select_from(query.subquery())).scalar_one()
             rows = s.execute(query.order_by(Deadline.due, Deadline.id)
-                             .offset((max(page, 1) - 1) * size).limit(size)).scalars().all()
+                             .offset((page - 1) * size).limit(size)).scalars().all()
             return {"items": [views.deadline(d, today) for d in rows], "page": page,
                     "size": size, "total": total}
 

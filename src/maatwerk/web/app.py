@@ -28,7 +28,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
         upgrade(database)
     registry = Registry(settings.regulations)
     app = FastAPI(title="maatwerk", version=__version__, openapi_url="/api/openapi.json",
-                  docs_url="/api/docs", redoc_url=None,
+                  docs_url="/api/docs", redoc_url=None, responses=errors.responses(),
                   description="Regulations as code with maatwerk as a declared, bounded and "
                               "audited part of every decision.")
     app.state.casefile = CaseFile(database, registry, settings.secret_bytes())

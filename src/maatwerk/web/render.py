@@ -14,12 +14,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
+from maatwerk.cases.errors import CaseError
 from maatwerk.cases.service import Actor
 from maatwerk.engine import format as fmt
 from maatwerk.spec.values import to_json
 from maatwerk.web.deps import _check_csrf, csrf_token, optional_actor
 from maatwerk.web.i18n import language, translate
 
+NUL = "\x00"
 templates = Jinja2Templates(str(resources.files("maatwerk.web").joinpath("templates")))
 templates.env.filters["json"] = to_json
 templates.env.filters["shown"] = lambda v: {True: "ja", False: "nee", None: "—"}.get(
@@ -90,12 +92,31 @@ def jsonable(value: Any) -> Any:
 
 
 async def form_of(request: Request) -> FormData:
-    """The submitted form, after checking its CSRF token against the session."""
+    """The submitted form, after checking its CSRF token against the session; a field holding
+    a NUL character is refused (MW809), as in the API: no text column can hold one."""
     form = await request.form()
     submitted = str(form.get("csrf_token") or "")
     _check_csrf(request, submitted)
     request.scope["maatwerk.form_csrf"] = submitted  # the signed-in check reads it
+    for name, value in form.multi_items():
+        if NUL in name or (isinstance(value, str) and NUL in value):
+            shown = name.replace(NUL, "\\u0000")
+            raise CaseError("MW809", f"the form field {shown!r} contains a NUL character "
+                            "(\\u0000); text cannot hold one, remove it", path=shown)
     return form
+
+
+def form_int(form: FormData, name: str) -> int | None:
+    """A whole number from a form field (None if it is empty or absent); refused (MW809)
+    otherwise."""
+    raw = str(form.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise CaseError("MW809", f"the form field {name!r} is a whole number", path=name,
+                        got=raw) from None
 
 
 def render_form(request: Request, template: str, data: dict[str, Any], error: str,

@@ -1,15 +1,75 @@
-"""The request bodies of the API (validated by FastAPI; errors in the one error shape)."""
+"""The request bodies of the API (validated by FastAPI; errors in the one error shape).
+
+Every body refuses a NUL character (``\\u0000``) in any string at any depth, keys included:
+neither PostgreSQL's text nor its jsonb can hold one. A string stored in a column of bounded
+size is bounded by that size here (taken from ``maatwerk.cases.models``), so that it is refused
+as an invalid request (MW809) and never reaches the database.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from maatwerk.cases.models import (
+    MAX_ID,
+    Case,
+    Consideration,
+    DeviationRequest,
+    Fact,
+    Subject,
+)
+
+NUL = "\x00"
+
+
+def column_length(attribute: Any) -> int:
+    """The size of the string column behind a mapped attribute (``Case.channel`` -> 30)."""
+    length = attribute.property.columns[0].type.length
+    if not isinstance(length, int):
+        raise TypeError(f"{attribute} is not a string column of bounded size")
+    return length
+
+
+def nul_in(value: Any, where: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    """Where in ``value`` (a JSON-like tree) a string holds a NUL character, or None."""
+    if isinstance(value, str):
+        return where if NUL in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str) and NUL in key:
+                return (*where, key.replace(NUL, "\\u0000"))
+            found = nul_in(item, (*where, str(key)))
+            if found is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found = nul_in(item, (*where, str(index)))
+            if found is not None:
+                return found
+    return None
 
 
 class Body(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        where = nul_in(data)
+        if where is not None:
+            # The error handler joins ``within`` to the location of this body (or sub-body).
+            raise PydanticCustomError(
+                "nul_character", "{field} contains a NUL character (\\u0000); text cannot hold "
+                "one, remove it", {"field": ".".join(where) or "the value",
+                                   "within": list(where)})
+        return data
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Login(Body):
@@ -30,20 +90,20 @@ class DecideRequest(Body):
 class SubjectRef(Body):
     key: str = Field(min_length=1, description="BSN, KvK number or object code; stored only "
                                                "as a pseudonym")
-    label: str = ""
+    label: str = Field("", max_length=column_length(Subject.label))
 
 
 class Submit(Body):
     regulation: str
     facts: dict[str, Any] = Field(default_factory=dict)
     subject: SubjectRef | None = None
-    channel: str = "online"
+    channel: str = Field("online", max_length=column_length(Case.channel))
     peildatum: dt.date | None = None
 
 
 class Facts(Body):
     facts: dict[str, Any]
-    source: str | None = None
+    source: str | None = Field(None, max_length=column_length(Fact.source))
 
 
 class MaatwerkRequest(Body):
@@ -51,13 +111,13 @@ class MaatwerkRequest(Body):
 
 
 class DeviationProposal(Body):
-    clause: str
-    output: str
+    clause: str = Field(max_length=column_length(DeviationRequest.clause))
+    output: str = Field(max_length=column_length(DeviationRequest.output))
     value: Any
-    ground: str
+    ground: str = Field(max_length=column_length(DeviationRequest.ground))
     motivation: str
     evidence: list[str] = Field(default_factory=list)
-    request_id: int | None = None
+    request_id: Id | None = None
 
 
 class Refusal(Body):
@@ -74,7 +134,7 @@ class AssessmentBody(Body):
 
 
 class ConsiderationBody(Body):
-    clause: str
+    clause: str = Field(max_length=column_length(Consideration.clause))
     motivation: str
 
 

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 
+from maatwerk.cases.errors import CaseError
 from maatwerk.engine.decide import decider
 from maatwerk.spec import records
 from maatwerk.spec.describe import describe, summary
 from maatwerk.spec.graph import inputs_for
 from maatwerk.spec.profile import profile
 from maatwerk.spec.typecheck import suggest
+from maatwerk.web import errors
 from maatwerk.web.api.models import DecideRequest
 from maatwerk.web.deps import casefile
-from maatwerk.web.errors import body
 
 router = APIRouter(prefix="/api/regulations", tags=["regulations"])
 HEADER = "X-Maatwerk-Regulation"
@@ -34,28 +34,29 @@ def list_regulations(request: Request) -> dict[str, Any]:
     return {"items": [summary(r) for r in sorted(regs, key=lambda r: r.id)]}
 
 
-@router.get("/{regulation}")
+@router.get("/{regulation}", responses=errors.responses(404))
 def show(regulation: str, request: Request) -> dict[str, Any]:
     return describe(casefile(request).registry.get(regulation))
 
 
-@router.get("/{regulation}/profile")
+@router.get("/{regulation}/profile", responses=errors.responses(404))
 def show_profile(regulation: str, request: Request) -> dict[str, Any]:
     return profile(casefile(request).registry.get(regulation))
 
 
-@router.get("/{regulation}/inputs", response_model=None)
+@router.get("/{regulation}/inputs", response_model=None,
+             responses=errors.responses(404, 422))
 def needed_inputs(regulation: str, output: str, request: Request) -> Any:
     reg = casefile(request).registry.get(regulation)
     if output not in reg.rules and output not in reg.tables:
-        return JSONResponse(body("MW803", 404, f"{output!r} is not a rule or table of {reg.id}"
-                                 f"{suggest(output, [*reg.rules, *reg.tables])}",
-                                 path="output", got=output), status_code=404)
+        raise CaseError("MW803", f"{output!r} is not a rule or table of {reg.id}"
+                        f"{suggest(output, [*reg.rules, *reg.tables])}", path="output",
+                        got=output)
     return {"regulation": reg.id, "version": reg.version, "output": output,
             "inputs": inputs_for(reg, output)}
 
 
-@router.post("/{regulation}/decide")
+@router.post("/{regulation}/decide", responses=errors.responses(404, 422))
 def decide(regulation: str, payload: DecideRequest, request: Request,
            response: Response) -> dict[str, Any]:
     """Decide a case without storing it: the citizen's "Wat krijg ik?" and every integration."""

@@ -11,6 +11,7 @@ from maatwerk.cases import accounts
 from maatwerk.cases.errors import CaseError
 from maatwerk.spec.describe import summary
 from maatwerk.web.deps import casefile, sign_in, sign_out
+from maatwerk.web.errors import challenge
 from maatwerk.web.i18n import language, translate
 from maatwerk.web.render import flash, form_of, page, redirect, render_form
 
@@ -40,7 +41,9 @@ async def login(request: Request) -> Response:
             user = accounts.authenticate(s, str(form.get("username", "")),
                                          str(form.get("password", "")))
     except CaseError as exc:
-        return render_form(request, "login.html", {"next": target}, exc.message, 401)
+        refused = render_form(request, "login.html", {"next": target}, exc.message, 401)
+        refused.headers.update(challenge(request))  # every 401 says how to authenticate
+        return refused
     sign_in(request, user)
     flash(request, f"{translate(language(request), 'signed_in_as')} {user.username}")
     return redirect(target)

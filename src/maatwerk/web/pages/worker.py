@@ -19,7 +19,7 @@ from maatwerk.insight.precedents import precedents
 from maatwerk.spec.errors import DecisionError
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language
-from maatwerk.web.render import flash, form_of, page, redirect, render_form
+from maatwerk.web.render import flash, form_int, form_of, page, redirect, render_form
 
 router = APIRouter()
 STEPS = ("start", "investigate", "apply", "propose", "decide", "announce")
@@ -123,12 +123,11 @@ async def propose(case_id: int, request: Request) -> Response:
     def run(who: Actor, form: Any) -> None:
         clause, _, output = str(form.get("clause_output", "")).partition(":")
         evidence = [e.strip() for e in str(form.get("evidence", "")).split(",") if e.strip()]
-        request_id = form.get("request_id")
         files.propose_deviation(who, case_id, clause=clause, output=output,
                                 value=str(form.get("value", "")),
                                 ground=str(form.get("ground", "")),
                                 motivation=str(form.get("motivation", "")), evidence=evidence,
-                                request_id=int(request_id) if request_id else None)
+                                request_id=form_int(form, "request_id"))
     return await _act(request, case_id, run, "Afwijking voorgesteld.")
 
 
@@ -169,7 +168,7 @@ async def verdict(request_id: int, verdict: str, request: Request) -> Response:
     if not isinstance(who, Actor):
         return who
     files = casefile(request)
-    case_id = int(str(form.get("case_id", "0")))
+    case_id = form_int(form, "case_id") or 0
     try:
         if verdict == "goedkeuren":
             files.approve_deviation(who, request_id)
