@@ -1,0 +1,158 @@
+"""The manager's face: volumes, lead times, deadline risk, deviation rates per team and
+caseworker, and the deciding-layer mix — each as a chart with its data as a table beside it —
+filtered by regulation and period (a GET form). For managers, administrators and policy makers;
+anyone else is sent to sign in.
+
+The figures come from ``maatwerk.insight.dashboard``; the JSON twin (``/manager.json``, with the
+same query) holds them all, without the charts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from maatwerk.cases.service import Actor
+from maatwerk.engine.format import text
+from maatwerk.insight.dashboard import Period, dashboard, months, regulations_in
+from maatwerk.web import charts
+from maatwerk.web.deps import casefile, optional_actor
+from maatwerk.web.i18n import language, translate
+from maatwerk.web.render import page, redirect, templates
+
+router = APIRouter()
+ROLES = ("manager", "administrator", "policy_maker")
+charts.register(templates.env)
+
+
+def allowed(request: Request) -> Actor | Any:
+    """The signed-in manager, administrator or policy maker; anyone else to the login."""
+    who = optional_actor(request)
+    if who is None or who.role not in ROLES:
+        return redirect(f"/login?next={request.url.path}")
+    return who
+
+
+def wants_charts(request: Request) -> bool:
+    """Charts are drawn for the HTML page only, not for its JSON twin."""
+    return not request.url.path.endswith(".json")
+
+
+def _day(raw: str | None) -> tuple[dt.date | None, bool]:
+    if not raw:
+        return None, True
+    try:
+        return dt.date.fromisoformat(raw), True
+    except ValueError:
+        return None, False
+
+
+def period_of(request: Request, known: set[str], lang: str) -> tuple[Period, list[str]]:
+    """The filter from the query (``regeling``, ``van``, ``tot``) and what was wrong in it."""
+    params = request.query_params
+    problems = []
+    regulation = params.get("regeling") or None
+    if regulation is not None and regulation not in known:
+        problems.append(f"{translate(lang, 'unknown_regulation')}: {regulation}")
+        regulation = None
+    start, ok = _day(params.get("van"))
+    if not ok:
+        problems.append(f"{translate(lang, 'invalid_date')}: {params.get('van')}")
+    end, ok = _day(params.get("tot"))
+    if not ok:
+        problems.append(f"{translate(lang, 'invalid_date')}: {params.get('tot')}")
+    if start is not None and end is not None and start > end:
+        problems.append(translate(lang, "period_reversed"))
+        start, end = end, start
+    return Period(regulation, start, end), problems
+
+
+@page(router, "/manager", "manager/dashboard.html")
+def dashboard_page(request: Request) -> Any:
+    who = allowed(request)
+    if not isinstance(who, Actor):
+        return who
+    files = casefile(request)
+    lang = language(request)
+    with files.db.reading() as s:
+        known = set(files.registry.current) | set(regulations_in(s))
+        period, problems = period_of(request, known, lang)
+        data = dashboard(s, period, files.today())
+    titles = {r: text(files.registry.current[r].title, lang) if r in files.registry.current
+              else r for r in known}
+    data["regulations"] = [{"id": r, "title": titles[r]} for r in sorted(known)]
+    data["problems"] = problems
+    data["query"] = str(request.url.query)
+    if wants_charts(request):
+        data["charts"] = _charts(data, titles, lang)
+    return data
+
+
+def layer_labels(lang: str) -> dict[str, str]:
+    words = {"layer": "layer", "outputs": "outputs", "share": "share"}
+    found = {k: translate(lang, v) for k, v in words.items()}
+    for layer in ("standard", "category", "assessment", "deviation"):
+        found[layer] = translate(lang, f"layer_{layer}")
+    return found
+
+
+def _charts(data: dict[str, Any], titles: dict[str, str], lang: str) -> dict[str, Any]:
+    def t(key: str) -> str:
+        return translate(lang, key)
+
+    about = t("chart_desc")
+    received = data["volumes"]
+    span = months(received[0]["month"], received[-1]["month"]) if received else []
+    counted = {(v["month"], v["regulation"]): v["cases"] for v in received}
+    regs = sorted({v["regulation"] for v in received})
+    volumes = [{"month": m, "regulation": titles.get(r, r), "cases": counted.get((m, r), 0)}
+               for m in span for r in regs]
+    lead = data["lead_times"]
+    by_regulation = [{"regulation": titles.get(x["regulation"], x["regulation"]),
+                      "measure": t(m), "days": x[f"{m}_days"]}
+                     for x in lead["by_regulation"] for m in ("median", "p90")]
+    by_month = [{"month": x["month"], "regulation": titles.get(x["regulation"], x["regulation"]),
+                 "days": x["median_days"]} for x in lead["by_month"]]
+    lead_span = (months(min(x["month"] for x in by_month), max(x["month"] for x in by_month))
+                 if by_month else [])
+    risk = [{"regulation": titles.get(x["regulation"], x["regulation"]) + f" — {x['label']}",
+             "status": t(status), "terms": x[status]}
+            for x in data["deadlines"]["by_kind"] for status in ("overdue", "due_soon")]
+    rates = data["deviations"]
+    mix = [{**x, "regulation": titles.get(x["regulation"], x["regulation"])}
+           for x in data["layers"]]
+    return {
+        "volumes": charts.lines(
+            "volumes", volumes, x="month", value="cases", series="regulation",
+            x_title=t("month"), value_title=t("number_of_cases"), series_title=t("regulation"),
+            title=t("volumes"), description=about, domain=span, lang=lang),
+        "lead_by_regulation": charts.bars(
+            "lead-by-regulation", by_regulation, category="regulation", value="days",
+            series="measure", category_title=t("regulation"), value_title=t("days"),
+            series_title=t("measure"), title=t("lead_by_regulation"), description=about,
+            lang=lang),
+        "lead_by_month": charts.lines(
+            "lead-by-month", by_month, x="month", value="days", series="regulation",
+            x_title=t("month"), value_title=t("median"), series_title=t("regulation"),
+            title=t("lead_by_month"), description=about, domain=lead_span, lang=lang),
+        "deadlines": charts.bars(
+            "deadlines", risk, category="regulation", value="terms", series="status",
+            category_title=t("term"), value_title=t("number_of_cases"),
+            series_title=t("status"), title=t("deadline_chart"), description=about,
+            lang=lang, colours={t("overdue"): "#a4121c", t("due_soon"): "#c05600"}),
+        "rate_by_team": charts.bars(
+            "rate-by-team", rates["teams"], category="team", value="deviation_rate",
+            category_title=t("team"), value_title=t("with_deviation"),
+            title=t("rate_by_team"), description=about, share=True, lang=lang),
+        "rate_by_caseworker": charts.bars(
+            "rate-by-caseworker", [{**x, "who": f"{x['caseworker']} ({x['team']})"}
+                                   for x in rates["caseworkers"]],
+            category="who", value="deviation_rate", category_title=t("caseworker"),
+            value_title=t("with_deviation"), title=t("rate_by_caseworker"), description=about,
+            share=True, lang=lang),
+        "layers": charts.layers(
+            "layers", mix, category="regulation", category_title=t("regulation"),
+            title=t("layer_mix"), description=about, labels=layer_labels(lang), lang=lang),
+    }
