@@ -81,7 +81,7 @@ def test_simulate_json_report_and_files(capsys: pytest.CaptureFixture[str], popu
         "budget.csv", "budget.svg", "categories.csv", "deciles.csv", "deciles.svg",
         "summary.json"]
     assert json.loads((report / "summary.json").read_text("utf-8")) == data
-    assert "Budget from baseline to reform" in (report / "budget.svg").read_text("utf-8")
+    assert "Change of the budget" in (report / "budget.svg").read_text("utf-8")
     persons = pacsv.read_csv(out_file)
     assert persons.num_rows == 2000
     assert persons.column_names == ["persoon", "decile", "base", "reform", "change",

@@ -18,10 +18,12 @@ from maatwerk.cli.base import cli
 from maatwerk.cli.base import date_option_value as _date
 from maatwerk.engine.check import load_checked
 from maatwerk.simulate import charts
+from maatwerk.simulate.patches import parameter_patch
 from maatwerk.simulate.population import BATCH, columns_of
-from maatwerk.simulate.reform import load_reform
+from maatwerk.simulate.reform import apply_text, load_reform
 from maatwerk.simulate.run import Job, Outcome, default_output, rows_of, simulate
 from maatwerk.simulate.synthetic import MAPPINGS, write
+from maatwerk.spec.model import Regulation
 
 WORDS = {
     "nl": {"persons": "personen", "budget": "Budget", "base": "basis", "reform": "hervorming",
@@ -47,6 +49,9 @@ WORDS = {
               help="The population: a Parquet or CSV file with a column per input.")
 @click.option("--reform", "reform_path", type=click.Path(),
               help="A patch file or a second version of the regulation.")
+@click.option("--set", "sets", multiple=True, metavar="PARAMETER=VALUE",
+              help="A quick reform: a new value for a parameter on the date (name.key for a "
+              "keyed one); repeatable.")
 @click.option("--date", "date_", default=None, help="The reference date (default: today).")
 @click.option("--out", "out", type=click.Path(), help="Write per-person results (.parquet/.csv).")
 @click.option("--report", "report_dir", type=click.Path(file_okay=False),
@@ -63,15 +68,16 @@ WORDS = {
               help="Persons per batch (bounds memory).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--lang", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
-def simulate_command(path: str, population: str, reform_path: str | None, date_: str | None,
+def simulate_command(path: str, population: str, reform_path: str | None,
+                     sets: tuple[str, ...], date_: str | None,
                      out: str | None, report_dir: str | None, scheduler: str | None,
                      output: str | None, income: str, weight: str, batch_size: int,
                      as_json: bool, lang: str) -> None:
     """Simulate a regulation, and a reform of it, over a population: budget, winners and
     losers, change per income decile, effect per category and the manual caseload."""
     base = load_checked(path)
-    reform = load_reform(base, reform_path) if reform_path else None
     day = _date(date_) if date_ else dt.date.today()
+    reform = _reform(base, day, reform_path, sets)
     columns = columns_of(population)
     job = Job(base, reform, day, output or default_output(base), income=income,
               weight=weight if weight in columns else None)
@@ -91,6 +97,24 @@ def simulate_command(path: str, population: str, reform_path: str | None, date_:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         show(data, lang)
+
+
+def _reform(base: Regulation, day: dt.date, path: str | None,
+            sets: tuple[str, ...]) -> Regulation | None:
+    if path and sets:
+        raise click.UsageError("give a reform as --reform FILE or as --set, not both")
+    if path:
+        return load_reform(base, path)
+    if not sets:
+        return None
+    changes = {}
+    for item in sets:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"expected PARAMETER=VALUE (got {item!r})",
+                                     param_hint="--set")
+        changes[name.strip()] = value
+    return apply_text(base, parameter_patch(base, day, changes), "--set")
 
 
 def show(data: dict[str, Any], lang: str) -> None:

@@ -11,17 +11,17 @@ WORDS = {
     "nl": {"decile": "Inkomensdeciel", "mean_change": "Gemiddelde verandering (€ per persoon)",
            "mean_base": "Gemiddeld bedrag (€ per persoon)", "amount": "Bedrag (€)",
            "step": "Stap", "base": "Basis", "gains": "Winnaars", "losses": "Verliezers",
-           "status": "Anders beslist", "reform": "Hervorming",
+           "status": "Anders beslist", "reform": "Hervorming", "change": "Verandering",
            "deciles_title": "Verandering per inkomensdeciel",
            "deciles_base_title": "Bedrag per inkomensdeciel",
-           "budget_title": "Budget van basis naar hervorming"},
+           "budget_title": "Verandering van het budget: winnaars, verliezers, anders beslist"},
     "en": {"decile": "Income decile", "mean_change": "Average change (€ per person)",
            "mean_base": "Average amount (€ per person)", "amount": "Amount (€)",
            "step": "Step", "base": "Baseline", "gains": "Winners", "losses": "Losers",
-           "status": "Decided differently", "reform": "Reform",
+           "status": "Decided differently", "reform": "Reform", "change": "Change",
            "deciles_title": "Change per income decile",
            "deciles_base_title": "Amount per income decile",
-           "budget_title": "Budget from baseline to reform"},
+           "budget_title": "Change of the budget: winners, losers, decided differently"},
 }
 BLUE, ORANGE, GREEN, RED = "#154273", "#c05600", "#2e7d32", "#a4121c"
 
@@ -56,24 +56,23 @@ def deciles(report: dict[str, Any], lang: str = "nl") -> dict[str, Any]:
 
 
 def waterfall_rows(report: dict[str, Any], lang: str = "nl") -> list[dict[str, Any]]:
-    """The steps of the budget: baseline, winners, losers, decided differently, reform."""
+    """The steps from baseline to reform budget: what the winners gain, what the losers lose,
+    the change from persons decided in one run only, and the total change."""
     w = WORDS[lang]
     budget = report["budget"]
     rows: list[dict[str, Any]] = []
-    level = Decimal(budget["base"])
-    rows.append({"step": w["base"], "start": 0.0, "end": float(level), "amount": float(level),
-                 "kind": "total", "order": 0})
-    for order, key in enumerate(("gains", "losses", "status"), start=1):
+    level = Decimal(0)
+    for order, key in enumerate(("gains", "losses", "status")):
         delta = Decimal(budget[key])
         rows.append({"step": w[key], "start": float(level), "end": float(level + delta),
                      "amount": float(delta), "kind": "up" if delta >= 0 else "down",
                      "order": order})
         level += delta
-    rows.append({"step": w["reform"], "start": 0.0, "end": float(level), "amount": float(level),
-                 "kind": "total", "order": 4})
+    rows.append({"step": w["change"], "start": 0.0, "end": float(level), "amount": float(level),
+                 "kind": "total", "order": 3})
     for row in rows:
         row["top"] = max(row["start"], row["end"])
-        sign = "+" if row["kind"] == "up" else ""
+        sign = "+" if row["amount"] > 0 else ""
         whole = f"{row['amount']:,.0f}"
         row["label"] = sign + (whole.replace(",", ".") if lang == "nl" else whole)
     return rows

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeAlias
 
 import numpy as np
 import pyarrow as pa
@@ -55,10 +55,17 @@ class Batch:
     offset: int
 
 
-def open_batches(path: str | Path, batch_size: int = BATCH,
+Source: TypeAlias = "str | Path | pa.Table"  # a Parquet or CSV file, or a table in memory
+
+
+def open_batches(path: Source, batch_size: int = BATCH,
                  columns: list[str] | None = None) -> Iterator[pa.RecordBatch]:
-    """The record batches of a Parquet or CSV file (only ``columns``, if given). A CSV file is
-    read in blocks of 16 MB rather than ``batch_size`` rows."""
+    """The record batches of a Parquet or CSV file or a table (only ``columns``, if given). A
+    CSV file is read in blocks of 16 MB rather than ``batch_size`` rows."""
+    if isinstance(path, pa.Table):
+        chosen = path.select(columns) if columns is not None else path
+        yield from chosen.to_batches(max_chunksize=batch_size)
+        return
     p = Path(path)
     try:
         if p.suffix in (".parquet", ".pq"):
@@ -77,7 +84,9 @@ def open_batches(path: str | Path, batch_size: int = BATCH,
                               path="population", got=p.name) from None
 
 
-def columns_of(path: str | Path) -> list[str]:
+def columns_of(path: Source) -> list[str]:
+    if isinstance(path, pa.Table):
+        return list(path.column_names)
     p = Path(path)
     if p.suffix in (".parquet", ".pq"):
         try:

@@ -35,7 +35,7 @@ from maatwerk.spec.build import build
 from maatwerk.spec.errors import Position, SpecErrors
 from maatwerk.spec.fields import Identifier, Model, Text
 from maatwerk.spec.model import Regulation
-from maatwerk.spec.source import PathT, Source, load_file
+from maatwerk.spec.source import PathT, Source, load_file, load_text
 from maatwerk.spec.validate import validate
 
 
@@ -85,8 +85,17 @@ def is_patch(path: str | Path) -> bool:
 
 
 def apply(base: Regulation, patch_path: str | Path) -> Regulation:
-    """The base regulation with the patch applied, checked completely."""
-    patch_source = load_file(patch_path)
+    """The base regulation with the patch file applied, checked completely."""
+    return apply_source(base, load_file(patch_path))
+
+
+def apply_text(base: Regulation, text: str, file: str = "hervorming.yaml") -> Regulation:
+    """The base regulation with a patch given as text (``file`` names it in errors)."""
+    return apply_source(base, load_text(text, file))
+
+
+def apply_source(base: Regulation, patch_source: Source) -> Regulation:
+    """The base regulation with a loaded patch applied, checked completely."""
     patch = validate(patch_source, Patch)
     if patch.regulation != base.id:
         raise SimulationError("MW904", f"the reform is for {patch.regulation!r}, not {base.id!r}",

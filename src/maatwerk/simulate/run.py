@@ -29,6 +29,7 @@ from maatwerk.simulate.output import Writer, person_table
 from maatwerk.simulate.population import (
     BATCH,
     SimulationError,
+    Source,
     check_columns,
     columns_of,
     exact,
@@ -92,7 +93,7 @@ def default_output(reg: Regulation) -> str:
                           path="outputs", got=", ".join(reg.outputs))
 
 
-def check(job: Job, path: str | Path) -> list[str]:
+def check(job: Job, path: Source) -> list[str]:
     """Refuse a job that cannot run before anything is computed."""
     names = columns_of(path)
     for reg in job.regulations:
@@ -130,7 +131,7 @@ def _weight(job: Job, batch: pa.RecordBatch, offset: int) -> np.ndarray:
                            (batch.num_rows,))
 
 
-def deciles(job: Job, path: str | Path, batch_size: int = BATCH) -> np.ndarray:
+def deciles(job: Job, path: Source, batch_size: int = BATCH) -> np.ndarray:
     """The lower income bounds of deciles 2 to 10 (weighted), in cents."""
     incomes: list[np.ndarray] = []
     weights: list[np.ndarray] = []
@@ -174,7 +175,7 @@ def run_batch(job: Job, batch: pa.RecordBatch, offset: int, cuts: np.ndarray,
     return t, table
 
 
-def _local(job: Job, path: str | Path, cuts: np.ndarray, persons: bool,
+def _local(job: Job, path: Source, cuts: np.ndarray, persons: bool,
            batch_size: int, columns: list[str]) -> Iterator[tuple[int, Tally, pa.Table | None]]:
     offset = 0
     for batch in open_batches(path, batch_size, columns):
@@ -183,7 +184,7 @@ def _local(job: Job, path: str | Path, cuts: np.ndarray, persons: bool,
         yield batch.num_rows, t, table
 
 
-def _cluster(job: Job, path: str | Path, cuts: np.ndarray, persons: bool, batch_size: int,
+def _cluster(job: Job, path: Source, cuts: np.ndarray, persons: bool, batch_size: int,
              columns: list[str], scheduler: str
              ) -> Iterator[tuple[int, Tally, pa.Table | None]]:
     from maatwerk.simulate.cluster import connect
@@ -205,10 +206,10 @@ def _cluster(job: Job, path: str | Path, cuts: np.ndarray, persons: bool, batch_
             yield rows, *future.result()
 
 
-def simulate(job: Job, path: str | Path, *, out: str | Path | None = None,
+def simulate(job: Job, path: Source, *, out: str | Path | None = None,
              scheduler: str | None = None, batch_size: int = BATCH,
              progress: Progress | None = None) -> Outcome:
-    """Run ``job`` over the population at ``path``."""
+    """Run ``job`` over the population at ``path`` (a file, or a table in memory)."""
     columns = job.columns(check(job, path))
     cuts = deciles(job, path, batch_size)
     persons = out is not None
@@ -229,8 +230,11 @@ def simulate(job: Job, path: str | Path, *, out: str | Path | None = None,
     return Outcome(job, total, cuts)
 
 
-def rows_of(path: str | Path) -> int | None:
-    """The number of persons in a Parquet file (None for CSV: unknown without reading)."""
+def rows_of(path: Source) -> int | None:
+    """The number of persons in a Parquet file or a table (None for CSV: unknown without
+    reading)."""
+    if isinstance(path, pa.Table):
+        return int(path.num_rows)
     p = Path(path)
     if p.suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq

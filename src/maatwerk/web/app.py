@@ -16,7 +16,7 @@ from maatwerk.cases.migrate import upgrade
 from maatwerk.cases.registry import Registry
 from maatwerk.web import errors
 from maatwerk.web.api import auth, cases, regulations
-from maatwerk.web.pages import citizen, manager, policy, public, worker
+from maatwerk.web.pages import citizen, manager, policy, public, simulation, worker
 from maatwerk.web.settings import Settings
 
 
@@ -37,7 +37,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
                        session_cookie="maatwerk_session", same_site="lax",
                        https_only=settings.secure_cookies)
     errors.install(app)
-    for module in (auth, regulations, cases, public, citizen, worker, manager, policy):
+    for module in (auth, regulations, cases, public, citizen, worker, manager, policy,
+                   simulation):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("maatwerk.web").joinpath(
         "static"))), name="static")

@@ -137,6 +137,13 @@ def _chart(name: str, title: str, description: str, spec: dict[str, Any] | None,
     return Chart(name, title, drawn, columns, rows)
 
 
+def custom(name: str, spec: dict[str, Any], *, title: str, description: str,
+           columns: list[str], rows: list[list[str]], lang: str = "nl") -> Chart:
+    """A chart drawn from a specification made elsewhere (such as a simulation's waterfall),
+    in the same accessible frame and with its data as a table."""
+    return _chart(name, title, description, spec, columns, rows, lang)
+
+
 def _pivot(rows: Sequence[dict[str, Any]], across: str, down: str, value: str,
            show: Callable[[Any], str], order: Sequence[str] = ()) -> tuple[list[str],
                                                                        list[list[str]]]:

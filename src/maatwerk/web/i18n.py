@@ -195,6 +195,47 @@ WORDS: dict[str, tuple[str, str]] = {
                         "The start date is after the end date; they were swapped"),
     "no_data": ("Geen gegevens in deze selectie.", "No data in this selection."),
     "as_json": ("Deze gegevens als JSON", "This data as JSON"),
+    # the policy maker's simulation
+    "simulation": ("Simulatie", "Simulation"),
+    "simulation_intro": ("Wat doet een wijziging met de demopopulatie? Geef nieuwe waarden voor "
+                         "parameters op de peildatum, of plak een hervorming (patch), en "
+                         "vergelijk met de huidige regeling. De populatie is synthetisch: er "
+                         "staan geen echte personen in.",
+                         "What does a change do to the demo population? Give new values for "
+                         "parameters on the reference date, or paste a reform (patch), and "
+                         "compare with the regulation as it is. The population is synthetic: "
+                         "it holds no real persons."),
+    "population_size": ("Aantal personen", "Number of persons"),
+    "category": ("Categorie", "Category"),
+    "simulation_link": ("Simuleer een wijziging op de demopopulatie", "Simulate a change on "
+                        "the demo population"),
+    "current_value": ("Huidige waarde", "Current value"),
+    "parameter": ("Parameter", "Parameter"),
+    "reform_patch": ("Hervorming als patch (YAML, optioneel)", "Reform as a patch (YAML, "
+                     "optional)"),
+    "simulate": ("Simuleer", "Simulate"),
+    "simulation_none": ("Geef een nieuwe waarde of een hervorming om te simuleren.",
+                        "Give a new value or a reform to simulate."),
+    "budget": ("Budget", "Budget"),
+    "baseline": ("Basis", "Baseline"),
+    "reform": ("Hervorming", "Reform"),
+    "change": ("Verandering", "Change"),
+    "winners": ("Winnaars", "Winners"),
+    "losers": ("Verliezers", "Losers"),
+    "unchanged": ("Gelijk", "Unchanged"),
+    "decile": ("Deciel", "Decile"),
+    "from_income": ("Vanaf inkomen", "From income"),
+    "persons": ("Personen", "Persons"),
+    "mean_before": ("Gemiddeld basis", "Mean baseline"),
+    "mean_after": ("Gemiddeld hervorming", "Mean reform"),
+    "category_effects": ("Effect per beleidscategorie", "Effect per policy category"),
+    "manual_caseload": ("Verwachte handmatige behandeling", "Expected manual caseload"),
+    "indeterminate": ("onbepaald (gegevens ontbreken)", "indeterminate (inputs missing)"),
+    "refused_cases": ("geweigerd (situatie niet gedekt)", "refused (situation not covered)"),
+    "assessments": ("individuele beoordeling", "individual assessment"),
+    "hardship_candidates": ("kandidaten hardheidsclausule", "hardship-clause candidates"),
+    "total": ("Totaal", "Total"),
+    "synthetic_population": ("synthetische populatie", "synthetic population"),
     # the policy maker's regulation browser
     "policy_intro": ("Elke regeling als gegevens: grondslag, invoer, parameters met hun "
                      "vindplaats, regels, categorieën, hardheidsclausules, onderzoekskaders, "
