@@ -158,6 +158,19 @@ def test_no_version_on_the_reference_date_is_a_refusal() -> None:
     assert "1 from 2025-01-01 until 2025-12-31" in error.message
 
 
+def test_a_missing_or_ambiguous_regulation_is_a_refusal_naming_it() -> None:
+    facts = {"inkomen": "0", "leeftijd": 30, "woont_samen": False}
+    toeslag = make("toeslag", TOESLAG)
+    error = _refused(toeslag, {"inkomen": "0"}, Library(regulations=[toeslag]))
+    assert (error.code, error.path) == ("MW409", "inputs.norm.output_of")
+    assert "no regulation 'norm' is found" in error.message
+    twice = Library(regulations=[toeslag, make("norm", NORM), make("norm", NORM, version="2")])
+    error = _refused(toeslag, facts, twice)
+    assert error.code == "MW410"
+    assert error.message == ("norm is ambiguous on 2025-08-01: version 1 and version 2 both "
+                             "apply; pin one with 'version'")
+
+
 def test_a_cycle_is_refused_instead_of_deciding_forever() -> None:
     library = Library(regulations=[cycle_step("kring-a", "kring-b"),
                                    cycle_step("kring-b", "kring-a")])
