@@ -8,7 +8,6 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 
 from maatwerk.cases.errors import CaseError
-from maatwerk.engine.decide import decider
 from maatwerk.spec import records
 from maatwerk.spec.describe import describe, summary
 from maatwerk.spec.graph import inputs_for
@@ -64,7 +63,8 @@ def decide(regulation: str, payload: DecideRequest, request: Request,
     deviations, considerations = records.read_deviations(
         {"deviations": payload.deviations, "considerations": payload.considerations})
     assessment = records.read_assessment(payload.assessment) if payload.assessment else None
-    decision = decider(reg).decide(payload.peildatum, payload.inputs, assessment=assessment,
-                                   deviations=deviations, considerations=considerations)
+    decision = casefile(request).registry.decider_for(reg).decide(  # through its chain
+        payload.peildatum, payload.inputs, assessment=assessment, deviations=deviations,
+        considerations=considerations)
     stamp(response, reg.id, reg.version, reg.sha256)
     return decision.to_json(trace=payload.trace, explanation=payload.explanation)
