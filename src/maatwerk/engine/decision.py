@@ -164,12 +164,7 @@ class Decision:
         for name, result in self.category_results.items():
             out["categories"].append({"name": name, "applies": _json(result)})
         if self.links:
-            for item in out["inputs"]:
-                link = next((k for k in self.links if k.input == item["name"]), None)
-                if link is not None:
-                    item["output_of"] = str(link.reference)
-                    item["deciding_layer"] = link.deciding_layer
-            out["chain"] = [_link_json(link, trace=False) for link in self.links]
+            _trace_chain(out, self.links)
         return out
 
     def to_json(self, *, trace: bool = True, explanation: bool = True) -> dict[str, Any]:
@@ -195,6 +190,17 @@ class Decision:
         if self.links:
             data["receipts"] = [r.to_json() for r in self.receipts]
         return data
+
+
+def _trace_chain(out: dict[str, Any], links: tuple[Link, ...]) -> None:
+    """Mark the inputs decided by other regulations, and add the chain to a trace."""
+    by_input = {link.input: link for link in links}
+    for item in out["inputs"]:
+        link = by_input.get(item["name"])
+        if link is not None:
+            item["output_of"] = str(link.reference)
+            item["deciding_layer"] = link.deciding_layer
+    out["chain"] = [_link_json(link, trace=False) for link in links]
 
 
 def _link_json(link: Link, *, trace: bool) -> dict[str, Any]:
