@@ -128,6 +128,32 @@ def test_no_traceback_reaches_the_user(tmp_path: Path) -> None:
         assert "MW10" in done.stderr
 
 
+def test_demo_print_decides_the_sample_cases(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo", "--print", ZT)
+    assert code == 0
+    assert "Zorgtoeslag (zorgtoeslag 2026.1) — Dienst Toeslagen" in out
+
+
+def test_demo_generates_a_history_and_exits(tmp_path: Path) -> None:
+    """`maatwerk demo --no-serve` makes the database with its history, prints the demo
+    accounts, and exits; run again, it reuses the history. It runs from any folder (the worked
+    regulations of the source tree are found)."""
+    db = tmp_path / "demo.sqlite"
+    command = [sys.executable, "-m", "maatwerk", "demo", "--no-serve", "--cases", "50",
+               "--db", str(db), "--today", "2025-12-17"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert db.exists()
+    assert "50 cases" in done.stdout
+    assert "Audit chain intact" in done.stdout
+    for username in ("burger", "behandelaar", "goedkeurder", "manager", "beleid", "beheer"):
+        assert username in done.stdout
+    assert "Not serving (--no-serve)" in done.stdout
+    again = subprocess.run(command, capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "Reusing the history" in again.stdout and "(50 cases" in again.stdout
+
+
 MINIMA = str(REGULATIONS / "minimaregeling")
 COUPLE = ["--date", "2025-09-01", "--set", "netto_inkomen=2200", "--set", "vermogen=0",
           "--set", "geboortedatum=1990-03-01", "--set", "leefvorm=gehuwd",
