@@ -23,6 +23,9 @@ def test_a_chained_decision_records_every_regulation_version(db: Database, clock
     cf = CaseFile(db, registry, SECRET, clock=clock)
     case = cf.submit(people.anna, "minimaregeling", FACTS, peildatum=dt.date(2025, 9, 1))
     cf.start(people.carla, case["id"])
+    cf.record_facts(people.carla, case["id"], {"vermogen": "100", "aantal_kostendelers": 2})
+    facts = {f["name"]: f for f in cf.get(people.carla, case["id"])["facts"]}
+    assert facts["aantal_kostendelers"]["source"].startswith("Gemeente (onderzoek woonsituatie)")
     cf.propose(people.carla, case["id"])
     decision = cf.decide(people.alex, case["id"])
     assert decision["outputs"] == {"inkomensgrens": "2306.48",

@@ -236,7 +236,7 @@ class CaseService:
             source = "burger" if actor.role == "citizen" else None
             for name, value in values.items():
                 s.add(Fact(case_id=c.id, name=name, value=value,
-                           source=source or reg.inputs[name].source, recorded_by=actor.id,
+                           source=source or decider.facts()[name].source, recorded_by=actor.id,
                            recorded_at=self.now()))
             self.add_terms(s, c, deadlines.on_submit(reg, c.received_on))
             s.flush()
@@ -279,13 +279,12 @@ class CaseService:
                      source: str | None = None) -> dict[str, Any]:
         with self.db.transaction() as s:
             c = self.case_row(s, actor, case_id, "record_facts", lock=True)
-            reg = self.registry.pinned(c.regulation_version)
-            values = {k: to_json(v) for k, v in self.registry.decider(
-                c.regulation_version).check_inputs(facts).items()}
+            decider = self.registry.decider(c.regulation_version)
+            values = {k: to_json(v) for k, v in decider.check_inputs(facts).items()}
             before = self.facts(s, c)
             for name, value in values.items():
                 origin = "burger" if actor.role == "citizen" else (source or
-                                                                   reg.inputs[name].source)
+                                                                   decider.facts()[name].source)
                 s.add(Fact(case_id=c.id, name=name, value=value, source=origin,
                            recorded_by=actor.id, recorded_at=self.now()))
             c.updated_at = self.now()

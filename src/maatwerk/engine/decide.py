@@ -79,14 +79,18 @@ class Decider:
 
     # -- inputs ----------------------------------------------------------------------------------
 
+    def facts(self) -> Mapping[str, InputDef]:
+        """The facts a case gives, with their declarations: the regulation's inputs, or through
+        a chain its own facts and those of the regulations it uses."""
+        return self.chain.facts() if self.chain is not None else self.reg.inputs
+
     def check_inputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs in their runtime types; raises one ``DecisionError`` naming every problem.
         Through a chain, the facts of the regulations used are checked as they declare them."""
         reg = self.reg
-        definitions: Mapping[str, InputDef] = reg.inputs
         if self.chain is not None:
             self.chain.check_names(inputs)
-            definitions = self.chain.facts()
+        definitions = self.facts()
         values: dict[str, Any] = {}
         problems: list[tuple[str, str, str, Any]] = []
         for name, raw in inputs.items():
