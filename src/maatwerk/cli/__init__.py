@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import click
 
-from maatwerk.cli import regulations, server, simulate  # noqa: F401  (they register their commands)
+from maatwerk.cli import insight, regulations, server, simulate  # noqa: F401  (they register their commands)
 from maatwerk.cli.base import EXIT_PROBLEM, EXIT_USAGE, cli
 from maatwerk.spec.errors import MaatwerkError
 

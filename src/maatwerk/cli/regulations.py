@@ -42,12 +42,17 @@ def _library(paths: Sequence[str | Path], library_paths: Sequence[str]) -> Libra
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--library", "library_paths", multiple=True, type=click.Path(), metavar="PATH",
               help=LIBRARY_HELP)
-def check(paths: Sequence[str], library_paths: Sequence[str]) -> None:
+@click.option("--reform", "reform_path", type=click.Path(), metavar="FILE",
+              help="Check the regulation with this reform (a patch file) applied.")
+def check(paths: Sequence[str], library_paths: Sequence[str], reform_path: str | None) -> None:
     """Check regulations: schema, names, types, cycles, overlaps, unreachable rules, tests, and
     their references to other regulations."""
     failed = 0
     found = discover(paths)
     library = _library(found, library_paths)
+    if reform_path is not None:
+        _check_reform(found, library, reform_path)
+        return
     for path in found:
         result = check_one(path, library)
         if result.ok and result.regulation is not None:
@@ -61,6 +66,24 @@ def check(paths: Sequence[str], library_paths: Sequence[str]) -> None:
                 click.echo(error.render(), err=True)
     if failed:
         _fail(f"{failed} regulation(s) with problems")
+
+
+def _check_reform(found: Sequence[Path], library: Library, reform_path: str) -> None:
+    """Check one regulation with a reform applied, as ``maatwerk simulate --reform`` reads it."""
+    from maatwerk.simulate.reform import load_reform
+    from maatwerk.spec.errors import SpecErrors
+    if len(found) != 1:
+        _fail(f"--reform applies to one regulation; got {len(found)}: "
+              f"{', '.join(str(p) for p in found)}")
+    base = load_checked(found[0], library)
+    try:
+        reg = load_reform(base, reform_path)
+    except SpecErrors as exc:
+        for error in exc.errors:
+            click.echo(error.render(), err=True)
+        _fail(f"the reform {reform_path} does not fit {base.id} {base.version}")
+    click.echo(f"ok  {found[0]} + {reform_path}: {reg.id} {reg.version} — {len(reg.rules)} "
+               f"rules, {len(reg.tables)} tables, {len(reg.categories)} categories")
 
 
 @cli.command()
