@@ -59,6 +59,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                              unit_name="team-zuid")
         accounts.create_user(s, "goedkeurder", "approver", password="geheim",
                              unit_name="team-zuid")
+        accounts.create_user(s, "manager", "manager", password="geheim", unit_name="team-zuid")
+        accounts.create_user(s, "beleid", "policy_maker", password="geheim")
     db.dispose()
     port = _free_port()
     env = {**os.environ, "MAATWERK_DB": url, "MAATWERK_REGULATIONS": str(ROOT / "regulations"),
@@ -204,3 +206,26 @@ def test_a_caseworker_cannot_approve_their_own_proposal(server: str, browser: Br
     assert "MW802" in answer.text()
     after = worker.request.get(f"{server}/behandelaar/zaken/{case_id}.json").json()
     assert [r["state"] for r in after["deviations"]] == [r["state"] for r in before["deviations"]]
+
+
+def test_the_manager_and_the_policy_maker_see_their_faces(server: str, browser: Browser) -> None:
+    """The manager's dashboard and the policy maker's regulation page and simulation, with
+    their charts drawn in the page; keyboard focus reaches the first form field."""
+    _apply(_login(browser, server, "burger"), server)  # at least one case to show
+    manager = _login(browser, server, "manager")
+    manager.goto(server + "/manager")
+    assert manager.locator("svg[role=img]").count() >= 1
+    assert "Kerncijfers" in manager.content()
+    _no_alert(manager)
+    _shot(manager, "manager-dashboard")
+    policy = _login(browser, server, "beleid")
+    policy.goto(server + "/beleid/regelingen/bijstand")
+    assert policy.locator("svg").count() >= 1
+    _shot(policy, "beleid-regeling")
+    policy.goto(server + "/beleid/simulatie?regeling=zorgtoeslag&peildatum=2025-06-01"
+                "&personen=10000&p.drempelinkomen=30000")
+    _no_alert(policy)
+    assert policy.locator("svg[role=img]").count() == 2
+    _shot(policy, "beleid-simulatie")
+    policy.keyboard.press("Tab")  # the skip link first
+    assert policy.evaluate("document.activeElement.className") == "skip"
