@@ -72,16 +72,12 @@ def main() -> None:
         "| variant | median µs per decision | ratio to the decision with its assessment only |",
         "|---|---:|---:|",
     ]
-    for name, value in medians.items():
-        lines.append(f"| {name} | {value:.1f} | {value / base:.2f}× |")
+    lines += interleaved.rows(medians, base)
     full = medians["assessment + deviation"]
     plain = medians["no assessment (indeterminate)"]
     lines += ["", f"With an assessment and a deviation a decision takes {full / plain:.2f}× the "
               "time of the same decision without them (bar: within 2×)."]
-    report = "\n".join(lines) + "\n"
-    (BENCH / "results").mkdir(exist_ok=True)
-    (BENCH / "results" / "discretion.md").write_text(report, "utf-8")
-    print(report)
+    interleaved.write("discretion.md", lines)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """Timing variants side by side: rounds interleaved and shuffled, so that machine noise hits
-every variant alike; the first round warms up. Used by bench/discretion.py and bench/chain.py."""
+every variant alike; the first round warms up. And the report: a table of medians with their
+ratio to a base, written to bench/results/. Used by bench/discretion.py and bench/chain.py."""
 
 from __future__ import annotations
 
@@ -7,7 +8,10 @@ import random
 import statistics
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
+
+RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def medians(runs: Mapping[str, Callable[[], Any]], rounds: int, batch: int,
@@ -26,3 +30,16 @@ def medians(runs: Mapping[str, Callable[[], Any]], rounds: int, batch: int,
             if round_:  # the first round warms up
                 times[name].append((time.perf_counter() - start) / batch)
     return {name: statistics.median(t) * 1e6 for name, t in times.items()}
+
+
+def rows(medians: Mapping[str, float], base: float) -> list[str]:
+    """One table row per variant: its median and its ratio to ``base``."""
+    return [f"| {name} | {value:.1f} | {value / base:.2f}× |" for name, value in medians.items()]
+
+
+def write(name: str, lines: list[str]) -> None:
+    """Write the report to bench/results/NAME and print it."""
+    report = "\n".join(lines) + "\n"
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / name).write_text(report, "utf-8")
+    print(report)
