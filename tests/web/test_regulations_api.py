@@ -200,3 +200,17 @@ def test_regulations_need_no_sign_in(api: Api) -> None:
                  "/api/regulations/zorgtoeslag/profile",
                  "/api/regulations/zorgtoeslag/inputs?output=zorgtoeslag"):
         assert api.client.get(path).status_code == 200, path
+
+
+def test_the_inputs_of_a_chained_output_are_those_of_the_chain(api: Api) -> None:
+    """An input that is another regulation's output is decided, not asked: the facts that
+    regulation needs are asked instead, over the API and in the citizen's form."""
+    answer = api.client.get("/api/regulations/minimaregeling/inputs",
+                            params={"output": "meedoenbijdrage"})
+    assert answer.status_code == 200
+    names = answer.json()["inputs"]
+    assert "bijstandsnorm" not in names
+    assert {"netto_inkomen", "geboortedatum", "leefvorm", "aantal_kostendelers"} <= set(names)
+    form = api.client.get("/burger/regelingen/minimaregeling.json").json()
+    asked = [q["name"] for q in form["questions"]]
+    assert "bijstandsnorm" not in asked and "leefvorm" in asked

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request, Response
 from maatwerk.cases.errors import CaseError
 from maatwerk.spec import records
 from maatwerk.spec.describe import describe, summary
-from maatwerk.spec.graph import inputs_for
+from maatwerk.spec.library import facts_for
 from maatwerk.spec.profile import profile
 from maatwerk.spec.typecheck import suggest
 from maatwerk.web import errors
@@ -46,13 +46,14 @@ def show_profile(regulation: str, request: Request) -> dict[str, Any]:
 @router.get("/{regulation}/inputs", response_model=None,
              responses=errors.responses(404, 422))
 def needed_inputs(regulation: str, output: str, request: Request) -> Any:
-    reg = casefile(request).registry.get(regulation)
+    registry = casefile(request).registry
+    reg = registry.get(regulation)
     if output not in reg.rules and output not in reg.tables:
         raise CaseError("MW803", f"{output!r} is not a rule or table of {reg.id}"
                         f"{suggest(output, [*reg.rules, *reg.tables])}", path="output",
                         got=output)
     return {"regulation": reg.id, "version": reg.version, "output": output,
-            "inputs": inputs_for(reg, output)}
+            "inputs": list(facts_for(registry.library, reg, output))}
 
 
 @router.post("/{regulation}/decide", responses=errors.responses(404, 422))

@@ -14,8 +14,8 @@ from maatwerk.engine.decide import decider
 from maatwerk.engine.format import text
 from maatwerk.spec.describe import summary
 from maatwerk.spec.errors import DecisionError
-from maatwerk.spec.graph import inputs_for
-from maatwerk.spec.model import Regulation
+from maatwerk.spec.library import Library, facts_for
+from maatwerk.spec.model import InputDef, Regulation
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language
 from maatwerk.web.render import flash, form_of, page, redirect, render_form
@@ -23,17 +23,20 @@ from maatwerk.web.render import flash, form_of, page, redirect, render_form
 router = APIRouter()
 
 
-def questions(reg: Regulation, lang: str) -> list[dict[str, Any]]:
-    """The questions the regulation's outputs need, in declaration order (from the graph)."""
-    needed: set[str] = set()
+def questions(reg: Regulation, lang: str, library: Library) -> list[dict[str, Any]]:
+    """The questions the regulation's outputs need, in declaration order (from the graph): an
+    input that is the output of another regulation is not asked, the facts that regulation
+    needs are (under this case's names)."""
+    needed: dict[str, InputDef] = {}
     for output in reg.outputs:
         if output in reg.rules or output in reg.tables:
-            needed |= set(inputs_for(reg, output))
+            for name, definition in facts_for(library, reg, output).items():
+                needed.setdefault(name, definition)
     return [{"name": n, "type": i.type.kind, "label": text(i.label, lang),
              "question": text(i.question, lang), "unit": text(i.unit, lang),
              "source": i.source,
              "values": [(v, text(label, lang)) for v, label in i.values.items()]}
-            for n, i in reg.inputs.items() if n in needed]
+            for n, i in needed.items()]
 
 
 def _default_date(reg: Regulation) -> dt.date:
@@ -56,12 +59,16 @@ def start(request: Request) -> dict[str, Any]:
 def form(regulation: str, request: Request) -> dict[str, Any]:
     reg = casefile(request).registry.get(regulation)
     lang = language(request)
-    return {"regulation": summary(reg), "questions": questions(reg, lang),
+    return {"regulation": summary(reg), "questions": questions(reg, lang, _library(request)),
             "peildatum": _default_date(reg).isoformat(), "values": {}}
 
 
-def _given(reg: Regulation, params: Any) -> dict[str, Any]:
-    return {n: params[n] for n in reg.inputs if params.get(n) not in (None, "")}
+def _library(request: Request) -> Library:
+    return casefile(request).registry.library
+
+
+def _given(reg: Regulation, params: Any, library: Library) -> dict[str, Any]:
+    return {n: params[n] for n in library.namespace(reg) if params.get(n) not in (None, "")}
 
 
 @page(router, "/burger/regelingen/{regulation}/uitkomst", "citizen/result.html")
@@ -70,9 +77,10 @@ def result(regulation: str, request: Request) -> Any:
     reg = casefile(request).registry.get(regulation)
     lang = language(request)
     params = request.query_params
-    values = _given(reg, params)
+    values = _given(reg, params, _library(request))
     peildatum = params.get("peildatum") or _default_date(reg).isoformat()
-    base: dict[str, Any] = {"regulation": summary(reg), "questions": questions(reg, lang),
+    base: dict[str, Any] = {"regulation": summary(reg),
+                            "questions": questions(reg, lang, _library(request)),
                             "values": values, "peildatum": peildatum}
     try:
         day = dt.date.fromisoformat(peildatum)
@@ -96,13 +104,14 @@ async def submit(regulation: str, request: Request) -> Response:
     if who is None or who.role != "citizen":
         return redirect(f"/login?next=/burger/regelingen/{regulation}")
     reg = files.registry.get(regulation)
-    facts = _given(reg, form_data)
+    facts = _given(reg, form_data, _library(request))
     try:
         created = files.submit(who, regulation, facts,
                                peildatum=dt.date.fromisoformat(str(form_data["peildatum"])))
     except (CaseError, DecisionError, ValueError, KeyError) as exc:
         message = getattr(exc, "message", str(exc))
-        data = {"regulation": summary(reg), "questions": questions(reg, language(request)),
+        data = {"regulation": summary(reg),
+                "questions": questions(reg, language(request), _library(request)),
                 "values": facts, "peildatum": str(form_data.get("peildatum", ""))}
         return render_form(request, "citizen/form.html", data, message)
     flash(request, f"Uw aanvraag is ontvangen: {created['reference']}")
