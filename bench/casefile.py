@@ -26,8 +26,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-# bench/http.py is named like the standard library's ``http`` package: keep this folder off the
-# front of the path (it is put last, for ``decision``), or whatever imports ``http.client`` fails.
+# keep this folder off the front of the path (it is put last, for ``decision``), so no script
+# here can shadow a standard module
 BENCH = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 sys.path.append(str(BENCH))

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 BENCH = Path(__file__).resolve().parent
-# the scripts beside this one must not shadow modules of the standard library (bench/http.py)
+# the scripts beside this one must not shadow modules of the standard library (bench/web_api.py)
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 
 from maatwerk.engine.decide import Decider  # noqa: E402
