@@ -1,85 +1,133 @@
 """Precedents: for a case at hand, the most alike decided cases of the same regulation and how
 maatwerk was applied there.
 
-Alike means: the same regulation, and facts close together — each numeric fact's difference
-divided by that fact's spread over the decided cases (so an income and an age weigh alike), each
-other fact counting 1 when it differs. The nearest cases come first.
+*Alike* is the distance of ``insight.nearest`` over the regulation's inputs (a Gower distance:
+per fact, a difference scaled by that fact's spread and capped at 1, or 1 when it differs; the
+nearest first, the most recent among equals). The search runs over an in-memory index of the
+regulation's decided cases (``insight.precedent_index``), brought up to date before each search,
+so it answers in milliseconds however large the case file.
+
+For each precedent the answer says what was decided and by which layer: the reference and state,
+the reference date and the day of the decision, the final outputs and the layer that decided
+each, the policy categories applied, the deviations applied (clause and its article, output,
+value before and after, ground), the requests for maatwerk and proposals with their fate, and
+which facts differ from the case at hand. Besides the nearest cases, the nearest cases *with an
+approved deviation* are given: what a caseworker considering maatwerk wants to see first.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maatwerk.cases.models import Case, Decision, DeviationRequest, Fact
+from maatwerk.engine.decision import LAYERS
+from maatwerk.insight.features import fact_features
+from maatwerk.insight.precedent_index import DECIDED, index_for
+from maatwerk.spec.build import build
+from maatwerk.spec.model import Regulation
+from maatwerk.spec.source import load_text
+
+_BUILT: dict[str, Regulation] = {}
 
 
-def _number(value: Any) -> Decimal | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return Decimal(str(value))
-    except InvalidOperation:
-        return None
+@dataclass
+class Found:
+    """The nearest decided cases, and the nearest with an approved deviation (each nearest
+    first)."""
+
+    nearest: list[dict[str, Any]] = field(default_factory=list)
+    with_deviation: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"nearest": self.nearest, "with_deviation": self.with_deviation}
 
 
-def _facts(session: Session, case_ids: list[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {i: {} for i in case_ids}
-    rows = session.execute(select(Fact.case_id, Fact.name, Fact.value).where(
-        Fact.case_id.in_(case_ids)).order_by(Fact.id))
-    for case_id, name, value in rows:
-        out[case_id][name] = value
-    return out
+def regulation_of(case: Case) -> Regulation:
+    """The regulation version a case is pinned to, rebuilt from its stored text once."""
+    version = case.regulation_version
+    found = _BUILT.get(version.sha256)
+    if found is None:
+        found = _BUILT[version.sha256] = build(load_text(
+            version.source, f"{version.regulation}@{version.version}"))
+    return found
 
 
-def distance(a: dict[str, Any], b: dict[str, Any], spread: dict[str, Decimal]) -> float:
-    total = 0.0
-    for name in a.keys() | b.keys():
-        x, y = a.get(name), b.get(name)
-        nx, ny = _number(x), _number(y)
-        if nx is not None and ny is not None and name in spread:
-            total += float(abs(nx - ny) / spread[name])
-        elif x != y:
-            total += 1.0
-    return total
+def facts_of(s: Session, case_id: int) -> dict[str, Any]:
+    rows = s.execute(select(Fact.name, Fact.value).where(Fact.case_id == case_id)
+                     .order_by(Fact.id))
+    return {name: value for name, value in rows}
 
 
-def precedents(session: Session, case: Case, limit: int = 5,
-               pool: int = 2000) -> list[dict[str, Any]]:
-    """The ``limit`` most alike decided cases (searched among the ``pool`` latest)."""
-    decided = session.execute(select(Case.id, Case.reference).where(
-        Case.regulation == case.regulation, Case.id != case.id,
-        Case.state.in_(("decided", "announced", "objection", "objection_decided")))
-        .order_by(Case.id.desc()).limit(pool)).all()
-    if not decided:
-        return []
-    ids = [i for i, _ in decided]
-    facts = _facts(session, [*ids, case.id])
-    here = facts.pop(case.id)
-    spread: dict[str, Decimal] = {}
-    for name in here:
-        values = [n for f in facts.values() if (n := _number(f.get(name))) is not None]
-        if values and max(values) > min(values):
-            spread[name] = max(values) - min(values)
-    ranked = sorted(ids, key=lambda i: distance(here, facts[i], spread))[:limit]
-    refs = dict(decided)
-    out = []
-    for case_id in ranked:
-        decision = session.execute(select(Decision).where(
-            Decision.case_id == case_id, Decision.kind.in_(("decision", "redecision")))
-            .order_by(Decision.id.desc()).limit(1)).scalar_one_or_none()
-        deviations = session.execute(select(DeviationRequest).where(
-            DeviationRequest.case_id == case_id)).scalars().all()
-        out.append({
-            "id": case_id, "reference": refs[case_id],
-            "distance": round(distance(here, facts[case_id], spread), 3),
-            "facts": facts[case_id],
-            "outputs": decision.outputs if decision else {},
-            "deciding_layer": decision.deciding_layer if decision else {},
-            "deviations": [{"clause": d.clause, "output": d.output, "value": d.value,
-                            "ground": d.ground, "state": d.state} for d in deviations],
-        })
-    return out
+def search(s: Session, case: Case, reg: Regulation | None = None, limit: int = 5) -> Found:
+    """The precedents of ``case`` (see the module); ``reg`` gives the facts compared (default:
+    the version the case is pinned to)."""
+    reg = reg or regulation_of(case)
+    index = index_for(s, case.regulation, fact_features(reg))
+    here = facts_of(s, case.id)
+    near, deviated = index.lookup(s, here, limit, exclude=case.id)
+    shown = _details(s, {h.case_id for h in near} | {h.case_id for h in deviated}, here)
+    return Found([{**shown[h.case_id], "distance": round(h.distance, 3)} for h in near
+                  if h.case_id in shown],
+                 [{**shown[h.case_id], "distance": round(h.distance, 3)} for h in deviated
+                  if h.case_id in shown])
+
+
+def precedents(s: Session, case: Case, limit: int = 5) -> list[dict[str, Any]]:
+    """The ``limit`` most alike decided cases of ``case``'s regulation."""
+    return search(s, case, limit=limit).nearest
+
+
+def _details(s: Session, ids: set[int], here: dict[str, Any]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    cases = {c.id: c for c in s.execute(select(Case).where(Case.id.in_(ids))).scalars()}
+    standing: dict[int, Any] = {}
+    # only the layers of the document: the trace and explanation are large
+    for d in s.execute(select(Decision.case_id, Decision.kind, Decision.status,
+                              Decision.outputs, Decision.deciding_layer, Decision.decided_at,
+                              Decision.document["layers"].label("layers"))
+                       .where(Decision.case_id.in_(ids), Decision.kind.in_(DECIDED))
+                       .order_by(Decision.id)):
+        standing[d.case_id] = d
+    requests: dict[int, list[dict[str, Any]]] = {}
+    for r in s.execute(select(DeviationRequest).where(DeviationRequest.case_id.in_(ids))
+                       .order_by(DeviationRequest.id)).scalars():
+        requests.setdefault(r.case_id, []).append({
+            "clause": r.clause, "output": r.output, "value": r.value, "ground": r.ground,
+            "state": r.state, "trigger": r.trigger})
+    facts: dict[int, dict[str, Any]] = {}
+    for case_id, name, value in s.execute(select(Fact.case_id, Fact.name, Fact.value).where(
+            Fact.case_id.in_(ids)).order_by(Fact.id)):
+        facts.setdefault(case_id, {})[name] = value
+    return {i: _shown(cases[i], standing[i], requests.get(i, []), facts.get(i, {}), here)
+            for i in ids if i in cases and i in standing}
+
+
+def _shown(case: Case, decision: Any, requests: list[dict[str, Any]],
+           facts: dict[str, Any], here: dict[str, Any]) -> dict[str, Any]:
+    layers = decision.layers or []
+    categories = [{"id": c.get("id"), "label": c.get("label")}
+                  for layer in layers for c in layer.get("categories", [])]
+    applied = [{"clause": d.get("clause"), "legal_basis": d.get("legal_basis"),
+                "output": d.get("output"), "standard": d.get("standard"),
+                "value": d.get("value"), "ground": d.get("ground"),
+                "ground_label": d.get("ground_label")}
+               for layer in layers for d in layer.get("deviations", [])]
+    deciding = decision.deciding_layer or {}
+    top = max(deciding.values(), key=LAYERS.index, default=None)
+    decided_at = decision.decided_at
+    return {
+        "id": case.id, "reference": case.reference, "state": case.state,
+        "peildatum": case.peildatum.isoformat(),
+        "decided_on": decided_at.date().isoformat() if isinstance(decided_at, dt.datetime)
+        else None,
+        "kind": decision.kind, "status": decision.status, "outputs": decision.outputs,
+        "deciding_layer": deciding, "layer": top, "categories": categories,
+        "deviations": applied, "requests": requests,
+        "differs": {k: facts.get(k) for k in sorted(facts.keys() | here.keys())
+                    if facts.get(k) != here.get(k)}}

@@ -20,6 +20,8 @@ Where it meets the regulation's other categories:
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -79,6 +81,7 @@ class Proposal:
     override: Override
     precedence: int | None
     members: list[str]  # the references of the cluster's cases
+    peildatum: dt.date | None = None  # the reference date most of its cases were decided on
     patch: str = ""
     coverage: Coverage = field(default_factory=Coverage)
     problems: list[str] = field(default_factory=list)
@@ -95,6 +98,7 @@ class Proposal:
                          "matched": self.override.matched, "members": self.override.members,
                          "describe": self.override.describe},
             "precedence": self.precedence, "members": self.members,
+            "peildatum": self.peildatum.isoformat() if self.peildatum else None,
             "coverage": {k: to_json(v) for k, v in dataclasses.asdict(self.coverage).items()},
             "problems": self.problems, "patch": self.patch}
 
@@ -112,8 +116,10 @@ def propose(base: Baseline, group: Group, rule: Rule, mask: np.ndarray, name: st
     reg = base.reg
     condition, precedence = fit(reg, group.output, rule.formula())
     chosen = override(reg, group.output, members(base, group, mask))
-    refs = [c.reference for i, c in enumerate(base.cases) if mask[i]]
-    found = Proposal(name, group, rule, condition, chosen, precedence, refs)
+    cluster = [c for i, c in enumerate(base.cases) if mask[i]]
+    day = Counter(c.peildatum for c in cluster).most_common(1)[0][0] if cluster else None
+    found = Proposal(name, group, rule, condition, chosen, precedence,
+                     [c.reference for c in cluster], day)
     found.patch = patch(reg, found, period)
     try:
         patched = apply_text(reg, found.patch, f"{name}.yaml")

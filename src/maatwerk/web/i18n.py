@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from maatwerk.web.i18n_crystal import CRYSTAL
+
 LANGUAGES = ("nl", "en")
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -329,6 +331,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "loaded": ("Geladen", "Loaded"),
     "current_version": ("huidige versie", "current version"),
 }
+
+WORDS.update(CRYSTAL)  # precedents and the crystallisation proposals
 
 STATES: dict[str, tuple[str, str]] = {
     "received": ("ontvangen", "received"),

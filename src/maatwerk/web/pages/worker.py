@@ -15,7 +15,7 @@ from maatwerk.cases.models import Case
 from maatwerk.cases.service import Actor
 from maatwerk.cases.workflow import ACTIONS, STAFF, allowed, may
 from maatwerk.engine.format import text
-from maatwerk.insight.precedents import precedents
+from maatwerk.insight.precedents import Found, search
 from maatwerk.spec.errors import DecisionError
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language
@@ -77,7 +77,10 @@ def case_data(request: Request, who: Actor, case_id: int) -> dict[str, Any]:
     }
     with files.db.reading() as s:
         row = s.get(Case, case_id)
-        data["precedents"] = precedents(s, row) if row is not None else []
+        found = search(s, row, reg) if row is not None else Found()
+    data["precedents"] = found.nearest
+    shown = {p["id"] for p in found.nearest}
+    data["precedents_maatwerk"] = [p for p in found.with_deviation if p["id"] not in shown][:3]
     return data
 
 
