@@ -23,7 +23,7 @@ from maatwerk.engine.vector.evaluate import decide as vector_decide
 from maatwerk.spec.build import discover, load
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.model import Regulation
-from tests.conftest import REGULATIONS
+from tests.conftest import REGULATIONS, regulation
 
 PATHS = discover([REGULATIONS])
 
@@ -72,9 +72,11 @@ def _scalar(reg: Regulation, day: dt.date, case: dict[str, Any]) -> dict[str, An
             "deciding": {o: d.deciding_layer[o] for o in d.outputs}}
 
 
-def check(reg: Regulation, day: dt.date, cases: list[dict[str, Any]]) -> None:
+def check(reg: Regulation, day: dt.date, cases: list[dict[str, Any]],
+          backend: str = "numpy") -> None:
     columns = {name: [c.get(name) for c in cases] for name in reg.inputs}
-    result = vector_decide(reg, day, Population(reg, columns, n=len(cases)))
+    result = vector_decide(reg, day, Population(reg, columns, n=len(cases)), backend=backend)
+    assert result.backend == backend
     for i, case in enumerate(cases):
         expected = _scalar(reg, day, case)
         where = f"{reg.id} on {day}, case {case}"
@@ -130,3 +132,215 @@ def test_vector_agrees_with_scalar_property(seed: int, which: Path) -> None:
     days = _days(reg)
     day = days[seed % len(days)]
     check(reg, day, generate(reg, day, 40, seed))
+
+
+# Probes that use every construct of the language (also decided by the compiled kernel,
+# tests/engine/test_kernel.py): per-row denominators, every rounding mode, the date functions
+# and impossible dates, keyed look-ups without a key, every hit policy and aggregate, Kleene
+# logic, and categories by each policy with parameter and rule overrides.
+
+FEATURES = """
+inputs:
+  x: {type: integer, label: X, source: test, min: -500, max: 500}
+  k: {type: integer, label: K, source: test, min: -5, max: 5}
+  y: {type: decimal, label: Y, source: test}
+  m: {type: money, label: M, source: test}
+  d: {type: date, label: D, source: test}
+  e:
+    type: enum
+    label: E
+    source: test
+    values: {laag: Laag, midden: Midden, hoog: Hoog}
+  t: {type: text, label: T, source: test}
+  b: {type: bool, label: B, source: test}
+parameters:
+  tarief:
+    type: money
+    keys: [laag, midden, hoog]
+    values:
+      - {from: 2025-01-01, value: {laag: 10.5, midden: 20.25, hoog: 33}, reference: r}
+  factor:
+    type: decimal
+    values:
+      - {from: 2025-01-01, value: 0.375, reference: r}
+      - {from: 2025-07-01, value: 1.5%, reference: r}
+  grensdatum:
+    type: date
+    values:
+      - {from: 2025-01-01, value: 2000-02-29, reference: r}
+  actief:
+    type: bool
+    values:
+      - {from: 2025-01-01, value: true, reference: r}
+rules:
+  quotient:
+    type: decimal
+    formula: x / k
+  mix:
+    type: decimal
+    formula: max(x / k, y) - min(abs(y), 3 / k)
+  geschaald:
+    type: decimal
+    formula: quotient * factor - y / 0.25
+  afgerond:
+    type: decimal
+    formula: >-
+      round(y / 3, 2) + round_half_even(y / 4, 1) + floor(-y / 7) + ceil(y / 7, 1)
+      + truncate(-y / 6, 2) + round_half_even(x / k) + truncate(x / k, 1)
+  bedrag:
+    type: money
+    formula: >-
+      round_euro(m * 1.5) + round_cents(m / 7) + floor_euro(m * factor)
+      + round(m * quotient, 2)
+  maanden_later:
+    type: date
+    formula: add_months(d, x)
+  jaar_later:
+    type: date
+    formula: add_years(d, k)
+  dagen_later:
+    type: date
+    formula: add_days(d, x * 1000)
+  schrikkel:
+    type: date
+    formula: date(x + 2000, 2, 29)
+  onderdelen:
+    type: integer
+    formula: >-
+      year(d) * 10000 + month(d) * 100 + day(d) + completed_months(d, peildatum)
+      + completed_years(grensdatum, d) + days_between(d, peildatum)
+  opzoeken:
+    type: money
+    formula: tarief[t] + tarief[e] + tarief[if b then 'laag' else 'hoog']
+  lid:
+    type: bool
+    formula: e in ['laag', 'midden'] and (t not in ['laag', 'x'] or b) and actief
+  keuze:
+    type: money
+    formula: if b or x > 0 then m else (if x < -100 then €0 else m * 2)
+  seizoen:
+    type: bool
+    formula: month(peildatum) > 6 or (b and day(peildatum) == 1)
+tables:
+  eerste:
+    hit_policy: first
+    rows:
+      - {when: x > 100, then: "'groot'"}
+      - {when: x > 0, then: "'klein'"}
+      - {when: "x / k > 2", then: "'deling'"}
+  uniek:
+    hit_policy: unique
+    type: money
+    rows:
+      - {when: x < 0, then: m}
+      - {when: x > 10 and x < 50, then: m / 4}
+      - {when: x >= 40, then: €1}
+  som:
+    hit_policy: collect
+    aggregate: sum
+    type: decimal
+    rows:
+      - {when: x > 0, then: y}
+      - {when: b, then: x / k}
+      - {when: e == 'hoog', then: 2.5}
+  kleinste:
+    hit_policy: collect
+    aggregate: min
+    type: decimal
+    rows:
+      - {when: x > 0, then: y}
+      - {when: b, then: x / k}
+    otherwise: "0"
+  grootste:
+    hit_policy: collect
+    aggregate: max
+    type: decimal
+    rows:
+      - {when: x > 0, then: y}
+      - {when: b, then: 7}
+  aantal:
+    hit_policy: collect
+    aggregate: count
+    rows:
+      - {when: x > 0, then: 1}
+      - {when: b, then: x / k}
+      - {when: y > 0, then: 1}
+outputs: [quotient, mix, geschaald, afgerond, bedrag, maanden_later, jaar_later, dagen_later,
+          schrikkel, onderdelen, opzoeken, lid, keuze, seizoen, eerste, uniek, som, kleinste,
+          grootste, aantal]
+"""
+
+CATEGORIES = """
+category_policy: POLICY
+inputs:
+  x: {type: integer, label: X, source: test, min: 0, max: 120}
+  k: {type: integer, label: K, source: test, min: 0, max: 6}
+  soort:
+    type: enum
+    label: Soort
+    source: test
+    values: {a: A, b: B}
+  m: {type: money, label: M, source: test, min: 0}
+parameters:
+  tarief:
+    type: money
+    keys: [a, b]
+    values:
+      - {from: 2025-01-01, value: {a: 10, b: 20}, reference: r}
+  factor:
+    type: decimal
+    values:
+      - {from: 2025-01-01, value: 0.25, reference: r}
+rules:
+  basis:
+    type: money
+    formula: round_cents(m * factor) + tarief[soort]
+  deel:
+    type: money
+    formula: round(basis / k, 2)
+  totaal:
+    type: money
+    formula: basis + (if x > 60 then €5 else €0)
+categories:
+  jong:
+    label: Jong
+    when: x < 18
+    legal_basis: art. 1
+    precedence: 10
+    parameters:
+      tarief:
+        values:
+          - {from: 2025-01-01, value: {a: 1, b: 2.5}, reference: r}
+  deler:
+    label: Deler
+    when: k > 1
+    legal_basis: art. 2
+    precedence: 20
+    parameters:
+      factor:
+        values:
+          - {from: 2025-01-01, value: 0.5, reference: r}
+    rules:
+      totaal: {formula: "basis / k"}
+  oud:
+    label: Oud
+    when: x > 65 and soort == 'b'
+    legal_basis: art. 3
+    precedence: 20
+    rules:
+      totaal: {formula: "basis * 2"}
+outputs: [basis, deel, totaal]
+"""
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_vector_agrees_with_scalar_on_every_construct(seed: int) -> None:
+    reg = regulation(FEATURES)
+    for day in (dt.date(2025, 3, 1), dt.date(2025, 8, 1)):
+        check(reg, day, generate(reg, day, 500, seed=seed))
+
+
+@pytest.mark.parametrize("policy", ["unique", "first", "collect"])
+def test_vector_agrees_with_scalar_on_categories(policy: str) -> None:
+    reg = regulation(CATEGORIES.replace("POLICY", policy))
+    check(reg, dt.date(2025, 3, 1), generate(reg, dt.date(2025, 3, 1), 500, seed=5))

@@ -175,7 +175,8 @@ class _Unit:
             if op == "*":
                 return Col(r.mul(x, y), unknown, error)
             value, zero = r.div(x, y)
-            failed = np.asarray(zero) & known(either(b.unknown, None))
+            # the scalar engine does not divide when either side is unknown
+            failed = np.asarray(zero) & known(unknown)
             return Col(value, unknown, either(error, flag(failed, DIVISION_BY_ZERO, env.n)))
         return binary
 
@@ -333,9 +334,14 @@ def _table(c: VCompiler, table: TableDef) -> VFn:
                 stops = stops | (mask & known(w.unknown))
             open_rows = open_rows & ~stops
         count = np.sum(np.stack(masks), axis=0) if masks else np.zeros(n, dtype=np.int64)
+        # where the walk stopped at an unknown condition no row's value is evaluated
+        walked = known(unknown) if unknown is not None else True
+        if unknown is not None:
+            masks = [m & walked for m in masks]
+            count = np.where(walked, count, 0)
         if policy == "collect":
             return _collect(aggregate, masks, values, otherwise(env) if otherwise else None,
-                            count, unknown, error, n)
+                            count, unknown, error, n, walked)
         result: Any = None
         result_unknown: Any = None
         result_error: Any = None
@@ -346,7 +352,7 @@ def _table(c: VCompiler, table: TableDef) -> VFn:
             result_unknown = pick(take, value.unknown, result_unknown, n)
             result_error = pick(take, value.error, result_error, n)
             chosen = chosen | mask
-        none = ~chosen
+        none = ~chosen & walked
         if otherwise is not None:
             o = otherwise(env)
             result = _where(none, o.value, result)
@@ -361,15 +367,16 @@ def _table(c: VCompiler, table: TableDef) -> VFn:
 
 
 def _collect(aggregate: str | None, masks: list[Any], values: list[Col], otherwise: Col | None,
-             count: Any, unknown: Any, error: Any, n: int) -> Col:
-    none = count == 0
+             count: Any, unknown: Any, error: Any, n: int, walked: Any = True) -> Col:
+    none = (count == 0) & walked
     if aggregate in ("count", "sum"):
         total = r.Q(count.astype(np.int64)) if aggregate == "count" else r.Q(0)
-        if aggregate == "sum":
-            for mask, value in zip(masks, values, strict=True):
+        for mask, value in zip(masks, values, strict=True):
+            if aggregate == "sum":
                 total = r.where(mask, r.add(total, _q(value.value)), total)
-                unknown = either(unknown, pick(mask, value.unknown, None, n))
-                error = either(error, pick(mask, value.error, None, n))
+            # the scalar engine evaluates every matching row's value, also to count it
+            unknown = either(unknown, pick(mask, value.unknown, None, n))
+            error = either(error, pick(mask, value.error, None, n))
         if otherwise is not None:
             total = r.where(none, _q(otherwise.value), total)
             unknown = either(unknown, pick(none, otherwise.unknown, None, n))

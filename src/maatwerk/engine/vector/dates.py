@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from maatwerk.engine.vector import rational as r
-from maatwerk.engine.vector.columns import BAD_DATE, Col, either, flag
+from maatwerk.engine.vector.columns import BAD_DATE, Col, either, flag, known
 
 MIN_YEAR, MAX_YEAR = 1, 9999
 
@@ -64,8 +64,8 @@ def call(name: str, args: list[Callable[[Any], Col]]) -> Callable[[Any], Col]:
             unknown, error = either(unknown, c.unknown), either(error, c.error)
         values = [c.value for c in cols]
         value, bad = _apply(name, values)
-        if bad is not None:
-            error = either(error, flag(bad, BAD_DATE, env.n))
+        if bad is not None:  # not where an argument is unknown: the scalar engine stops there
+            error = either(error, flag(np.asarray(bad) & known(unknown), BAD_DATE, env.n))
         return Col(value, unknown, error)
     return run
 

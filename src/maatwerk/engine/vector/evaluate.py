@@ -5,12 +5,17 @@ The result holds, per output, the value of every person, who is still unknown (a
 which inputs), who would be refused (and why), and the deciding layer. Discretion (assessments,
 deviations) is individual and stays with the scalar engine; a population is decided up to the
 category layer, which is what a simulation of a policy change needs.
+
+Two backends decide a population and agree exactly: the numpy backend here (column by column)
+and a compiled kernel (``kernel``: one numba row loop generated from the plan). ``decide`` uses
+the kernel where it can and numpy otherwise; ``backend=`` forces one of them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -38,6 +43,9 @@ from maatwerk.spec.model import CategoryDef, Regulation
 
 MAX_INPUTS = 62
 LAYERS = ("standard", "category")
+BACKENDS = ("auto", "kernel", "numpy")
+# the default of ``decide(backend=...)``; MAATWERK_VECTOR_BACKEND=numpy turns the kernel off
+DEFAULT_BACKEND = os.environ.get("MAATWERK_VECTOR_BACKEND", "auto")
 
 
 @dataclass
@@ -56,6 +64,7 @@ class Result:
     deciding_layer: dict[str, np.ndarray]  # codes into LAYERS
     bits: tuple[str, ...]
     strings: Interner
+    backend: str = "numpy"  # which backend decided: numpy or kernel
 
     def value(self, output: str, i: int) -> Any:
         """Person ``i``'s value of ``output``, as the scalar engine would hold it."""
@@ -114,7 +123,7 @@ def _money(values: Sequence[Any], n: int) -> tuple[r.Q, np.ndarray]:
             parsed.append(Fraction(v if not isinstance(v, float) else Decimal(repr(v))))
     den = 1
     for f in parsed:
-        den = den * f.denominator // np.gcd(den, f.denominator)
+        den = den * f.denominator // math.gcd(den, f.denominator)
     nums = [f.numerator * (den // f.denominator) for f in parsed]
     big = any(abs(x) >= r.LIMIT for x in nums)
     return r.Q(np.array(nums, dtype=object if big else np.int64), den), missing
@@ -246,11 +255,37 @@ def _select(reg: Regulation, members: dict[str, np.ndarray], n: int
     return [(c, members[c.name]) for c in ordered], error
 
 
-def decide(reg: Regulation, day: dt.date, population: Population) -> Result:
-    """Decide every person of ``population`` under ``reg`` on ``day``."""
+def decide(reg: Regulation, day: dt.date, population: Population,
+           backend: str | None = None, threads: int | None = None) -> Result:
+    """Decide every person of ``population`` under ``reg`` on ``day``.
+
+    ``backend``: ``"kernel"`` (the compiled kernel; ``KernelUnavailable`` when it cannot decide
+    this population), ``"numpy"``, or ``"auto"`` (the default): the kernel where it can (for a
+    small population only once its kernel is compiled), numpy otherwise. The results are the
+    same; ``Result.backend`` says which one decided. ``threads``: how many threads the kernel
+    uses for a large population (default: ``kernel.THREADS``, ``$MAATWERK_KERNEL_THREADS`` or
+    every core).
+    """
+    backend = backend or DEFAULT_BACKEND
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
     if not reg.valid_on(day):
         raise DecisionError("MW603", f"{reg.id} applies from {reg.valid_from}",
                             path="peildatum", got=day.isoformat())
+    if backend != "numpy":
+        from maatwerk.engine.vector import kernel
+
+        result, reason = kernel.attempt(reg, day, population, compile_small=(
+            backend == "kernel" or population.n >= kernel.AUTO_MIN_ROWS), threads=threads)
+        if result is not None:
+            assert isinstance(result, Result)
+            return result
+        if backend == "kernel":
+            raise kernel.KernelUnavailable(reason)
+    return _decide_numpy(reg, day, population)
+
+
+def _decide_numpy(reg: Regulation, day: dt.date, population: Population) -> Result:
     n = population.n
     params = _params(reg, day)
     inputs = frozenset(reg.inputs) | frozenset(reg.assessed())

@@ -1,0 +1,379 @@
+"""Deciding a whole population: persons per second of the scalar engine, the numpy backend, the
+compiled kernel and a hand-written numba kernel of the zorgtoeslag formula, with OpenFisca's
+vectorised calculation of the same formula on the same population, in one run.
+
+    .venv/bin/python bench/population.py                  # 1 M persons, best of 5
+    .venv/bin/python bench/population.py --quick          # 100 k persons, best of 3
+    .venv/bin/python bench/population.py --no-openfisca   # without the OpenFisca anchor
+    .venv/bin/python bench/population.py --out bench/results/population.md
+
+The population (seeded) is 1 M persons with an age, insurance, a partner, incomes and assets in
+cents. Every system decides the zorgtoeslag on peildatum 1 June 2025 for all of them; the scalar
+engine decides the first 10 k (one ``Decider.decide`` each, with its full trace, as a service
+decides one case). Rounds are interleaved (numpy, kernel, hand-written, OpenFisca, scalar), so
+machine noise lands on all alike; the best round of each is reported, with ratios.
+
+What a timing holds:
+
+- maatwerk numpy / kernel: ``maatwerk.engine.vector.evaluate.decide(reg, day, population,
+  backend=...)``: every output with its unknown and error bits, the status, the deciding layers,
+  as a ``Result``; the kernel's figure includes laying out the columns, running the compiled
+  kernel and wrapping its output arrays. The kernel is compiled before (the compile time, cold,
+  into a fresh cache folder, is reported apart).
+- hand-written: ``zorgtoeslag_by_hand`` below: the same formula and parameters of 2025 written
+  directly as a numba loop in exact integers, allocating its three output arrays: the anchor
+  for "a hand-written compiled kernel".
+- OpenFisca: ``simulation.calculate("zorgtoeslag", "2025")`` on a simulation of the 1 M persons
+  built before the clock starts (``build_default_simulation`` and ``set_input``), in the anchor
+  venv ``bench/.venv-anchors-openfisca`` with our country package ``bench/anchors/
+  openfisca_zorgtoeslag``; a fresh simulation per round, since OpenFisca caches what it
+  calculated. Its amounts are floats (float32 inside OpenFisca); how many equal ours is shown.
+
+Every system's amounts are compared with the kernel's before anything is reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+# the scripts beside this one must not shadow modules of the standard library (bench/web_api.py)
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
+ROOT = BENCH.parent
+OPENFISCA_PYTHON = BENCH / ".venv-anchors-openfisca" / "bin" / "python"
+ANCHORS = BENCH / "anchors"
+DAY = dt.date(2025, 6, 1)
+SCALAR_PERSONS = 10_000
+
+import numpy as np  # noqa: E402
+from numba import njit  # noqa: E402
+
+# -- the hand-written kernel: zorgtoeslag 2025 in exact integers ------------------------------
+
+# amounts in cents; percentages per 100 000: 1.896 %, 4.273 % and 13.7 %
+STANDAARDPREMIE = 211_200
+DREMPELINKOMEN = 2_840_600
+VERMOGENSGRENS = (14_189_600, 17_942_900)  # alleenstaand, partner
+
+
+@njit(nogil=True, error_model="numpy")
+def _by_hand(leeftijd: Any, verzekerd: Any, partner: Any, inkomen: Any, inkomen_partner: Any,
+             vermogen: Any, jaar: Any, maand: Any, recht: Any) -> None:  # pragma: no cover
+    for i in range(leeftijd.shape[0]):
+        p = partner[i]
+        ok = leeftijd[i] >= 18 and verzekerd[i] and vermogen[i] <= (17_942_900 if p else
+                                                                    14_189_600)
+        samen = inkomen[i] + (inkomen_partner[i] if p else 0)
+        boven = samen - 2_840_600
+        boven = max(boven, 0)
+        # the norm premium in units of 10^-7 euro (cents x 10^-5)
+        norm = (4273 if p else 1896) * 2_840_600 + 13_700 * boven
+        berekend = (422_400 if p else 211_200) * 100_000 - norm
+        berekend = max(berekend, 0)
+        euro = (berekend + 5_000_000) // 10_000_000  # rounded half up (it is not negative)
+        bedrag = euro if ok and euro >= 24 else 0
+        jaar[i] = bedrag
+        maand[i] = bedrag // 12
+        recht[i] = ok
+
+
+def zorgtoeslag_by_hand(cols: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    n = cols["leeftijd"].shape[0]
+    jaar, maand = np.empty(n, dtype=np.int64), np.empty(n, dtype=np.int64)
+    recht = np.empty(n, dtype=np.bool_)
+    _by_hand(cols["leeftijd"], cols["is_verzekerd"], cols["heeft_toeslagpartner"],
+             cols["toetsingsinkomen"], cols["toetsingsinkomen_partner"], cols["vermogen"],
+             jaar, maand, recht)
+    return jaar, maand, recht
+
+
+# -- the population -----------------------------------------------------------------------------
+
+
+def columns(n: int, seed: int) -> dict[str, np.ndarray]:
+    """Ages, insurance, partners, incomes and assets (amounts in cents)."""
+    g = np.random.default_rng(seed)
+    return {
+        "leeftijd": g.integers(15, 90, n),
+        "is_verzekerd": g.random(n) < 0.95,
+        "heeft_toeslagpartner": g.random(n) < 0.4,
+        "toetsingsinkomen": g.integers(0, 6_000_000, n),
+        "toetsingsinkomen_partner": g.integers(0, 4_000_000, n),
+        "vermogen": g.integers(0, 20_000_000, n),
+    }
+
+
+def maatwerk_population(reg: Any, cols: dict[str, np.ndarray], n: int) -> Any:
+    from maatwerk.engine.vector import rational as r
+    from maatwerk.engine.vector.columns import Col
+    from maatwerk.engine.vector.evaluate import Population
+
+    pop = Population(reg, {"leeftijd": cols["leeftijd"][:n]}, n=n)
+    for name in ("is_verzekerd", "heeft_toeslagpartner"):
+        pop.cols[name] = Col(cols[name][:n])
+    for name in ("toetsingsinkomen", "toetsingsinkomen_partner", "vermogen"):
+        pop.cols[name] = Col(r.Q(cols[name][:n], 100))
+    return pop
+
+
+def scalar_cases(cols: dict[str, np.ndarray], n: int) -> list[dict[str, Any]]:
+    cases = []
+    for i in range(n):
+        cases.append({
+            "leeftijd": int(cols["leeftijd"][i]),
+            "is_verzekerd": bool(cols["is_verzekerd"][i]),
+            "heeft_toeslagpartner": bool(cols["heeft_toeslagpartner"][i]),
+            **{name: Decimal(int(cols[name][i])) / 100 for name in (
+                "toetsingsinkomen", "toetsingsinkomen_partner", "vermogen")},
+        })
+    return cases
+
+
+# -- OpenFisca, in its own venv -------------------------------------------------------------------
+
+OPENFISCA_WORKER = r"""
+import json, sys, time
+import numpy as np
+sys.path.insert(0, sys.argv[2])
+from openfisca_core.simulation_builder import SimulationBuilder
+from openfisca_zorgtoeslag import CountryTaxBenefitSystem
+from importlib.metadata import version
+folder = sys.argv[1]
+cols = {k: np.load(f"{folder}/{k}.npy") for k in (
+    "leeftijd", "is_verzekerd", "heeft_toeslagpartner", "toetsingsinkomen",
+    "toetsingsinkomen_partner", "vermogen")}
+n = cols["leeftijd"].shape[0]
+tbs = CountryTaxBenefitSystem()
+print(json.dumps({"openfisca-core": version("openfisca-core"), "numpy": np.__version__}),
+      flush=True)
+for line in sys.stdin:
+    sim = SimulationBuilder().build_default_simulation(tbs, count=n)
+    for name, values in cols.items():
+        if name in ("toetsingsinkomen", "toetsingsinkomen_partner", "vermogen"):
+            values = values / 100  # euros
+        sim.set_input(name, "2025", values)
+    start = time.perf_counter()
+    amounts = sim.calculate("zorgtoeslag", "2025")
+    seconds = time.perf_counter() - start
+    if line.strip() == "amounts":
+        np.save(f"{folder}/openfisca.npy", np.asarray(amounts))
+    print(json.dumps({"seconds": seconds}), flush=True)
+"""
+
+
+class OpenFisca:
+    """A worker process in the OpenFisca anchor venv, deciding the population on request."""
+
+    def __init__(self, folder: Path, cols: dict[str, np.ndarray]) -> None:
+        for name, values in cols.items():
+            np.save(folder / f"{name}.npy", values)
+        self.folder = folder
+        self.proc = subprocess.Popen(
+            [str(OPENFISCA_PYTHON), "-c", OPENFISCA_WORKER, str(folder), str(ANCHORS)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+            stderr=(folder / "openfisca.stderr").open("w"))
+        self.versions: dict[str, str] = json.loads(self._read())
+
+    def _read(self) -> str:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("the OpenFisca worker stopped")
+        return line
+
+    def run(self, keep: bool = False) -> float:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("amounts\n" if keep else "run\n")
+        self.proc.stdin.flush()
+        seconds: float = json.loads(self._read())["seconds"]
+        return seconds
+
+    def amounts(self) -> np.ndarray:
+        self.run(keep=True)
+        values: np.ndarray = np.load(self.folder / "openfisca.npy")
+        return values
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait(timeout=60)
+
+
+# -- the run ------------------------------------------------------------------------------------
+
+
+def commit() -> str:
+    """The commit of the work tree, and whether it has changes (read-only git)."""
+    try:
+        head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "src",
+                                "regulations/zorgtoeslag", "bench/population.py"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "an unknown commit"
+    return f"{head}{' with uncommitted changes' if dirty else ''}"
+
+
+def whole(result: Any, output: str) -> np.ndarray:
+    """An output of whole euros as integers."""
+    q = result.outputs[output].value
+    assert int(np.max(q.den)) == 1, f"{output} is not in whole euros"
+    values: np.ndarray = np.broadcast_to(np.asarray(q.num), (result.n,))
+    return values
+
+
+def timed(fn: Callable[[], Any]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def main() -> int:  # noqa: PLR0915 - one run, in order
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--persons", type=int, default=1_000_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=10,
+                        help="the kernel and the hand-written one: timed this often per round")
+    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1,
+                        help="also the kernel on this many threads (default: every core, as "
+                        "maatwerk does; 1: not)")
+    parser.add_argument("--quick", action="store_true", help="100 k persons, 3 rounds")
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument("--no-openfisca", action="store_true")
+    parser.add_argument("--out", type=Path, help="also write the report to this file "
+                        "(bench/results/population.md for a committed run)")
+    args = parser.parse_args()
+    if args.quick:
+        args.persons, args.rounds = 100_000, 3
+    n = args.persons
+    scratch = Path(tempfile.mkdtemp(prefix="maatwerk-bench-population-"))
+    atexit.register(shutil.rmtree, scratch, ignore_errors=True)
+    # a fresh kernel cache: the compile time below is a cold compile
+    os.environ["MAATWERK_KERNEL_CACHE"] = str(scratch / "kernels")
+
+    import maatwerk
+    from maatwerk.engine.decide import Decider
+    from maatwerk.engine.vector.evaluate import decide
+
+    reg = maatwerk.load(ROOT / "regulations" / "zorgtoeslag")
+    cols = columns(n, args.seed)
+    pop = maatwerk_population(reg, cols, n)
+    cases = scalar_cases(cols, min(SCALAR_PERSONS, n))
+    decider = Decider(reg)
+
+    # compile: the kernel (codegen + numba, cold) and the hand-written one
+    small = maatwerk_population(reg, cols, 1000)
+    compile_kernel = timed(lambda: decide(reg, DAY, small, backend="kernel"))
+    compile_hand = timed(lambda: zorgtoeslag_by_hand({k: v[:10] for k, v in cols.items()}))
+
+    # correctness first: every system's amounts against the kernel's
+    kernel_result = decide(reg, DAY, pop, backend="kernel")
+    assert kernel_result.backend == "kernel"
+    amounts = whole(kernel_result, "zorgtoeslag")
+    assert np.all(kernel_result.status == 0)
+    numpy_result = decide(reg, DAY, pop, backend="numpy")
+    assert np.array_equal(whole(numpy_result, "zorgtoeslag"), amounts), "numpy and kernel differ"
+    jaar, maand, recht = zorgtoeslag_by_hand(cols)
+    assert np.array_equal(jaar, amounts), "the hand-written kernel and the kernel differ"
+    assert np.array_equal(maand, whole(kernel_result, "zorgtoeslag_per_maand"))
+    assert np.array_equal(recht, kernel_result.outputs["recht_op_zorgtoeslag"].value)
+    for i, case in enumerate(cases):
+        assert decider.decide(DAY, case).outputs["zorgtoeslag"] == int(amounts[i]), case
+
+    openfisca = None
+    agree = None
+    if not args.no_openfisca:
+        if OPENFISCA_PYTHON.exists():
+            openfisca = OpenFisca(scratch, cols)
+            theirs = openfisca.amounts()
+            agree = int(np.sum(np.round(theirs.astype(np.float64)).astype(np.int64) == amounts))
+        else:
+            print(f"OpenFisca is not measured: no {OPENFISCA_PYTHON} (bench/setup-anchors.sh)",
+                  file=sys.stderr)
+
+    times: dict[str, list[float]] = {"scalar": [], "numpy": [], "kernel": [], "threads": [],
+                                     "hand": [], "openfisca": []}
+    threads = args.threads if args.threads > 1 else 0
+    if threads:
+        assert decide(reg, DAY, pop, backend="kernel", threads=threads).backend == "kernel"
+    for _ in range(args.rounds):
+        times["numpy"].append(timed(lambda: decide(reg, DAY, pop, backend="numpy")))
+        for _ in range(args.repeat):
+            times["kernel"].append(timed(lambda: decide(reg, DAY, pop, backend="kernel",
+                                                        threads=1)))
+            times["hand"].append(timed(lambda: zorgtoeslag_by_hand(cols)))
+            if threads:
+                times["threads"].append(timed(lambda: decide(reg, DAY, pop, backend="kernel",
+                                                             threads=threads)))
+        if openfisca is not None:
+            times["openfisca"].append(openfisca.run())
+        times["scalar"].append(timed(lambda: [decider.decide(DAY, c) for c in cases]))
+    if openfisca is not None:
+        openfisca.close()
+
+    persons = {"scalar": len(cases), "numpy": n, "kernel": n, "threads": n, "hand": n,
+               "openfisca": n}
+    rate = {k: persons[k] / min(v) for k, v in times.items() if v}
+    names = {"scalar": "maatwerk scalar engine (`Decider.decide`, with trace)",
+             "numpy": "maatwerk numpy backend", "kernel": "maatwerk compiled kernel, 1 thread",
+             "threads": f"maatwerk compiled kernel, {threads} threads",
+             "hand": "hand-written numba kernel (anchor)",
+             "openfisca": "OpenFisca `simulation.calculate` (vectorised)"}
+    versions = (f"python {platform.python_version()}, numpy {np.__version__}, numba "
+                f"{__import__('numba').__version__}")
+    if openfisca is not None:
+        versions += (f"; OpenFisca venv: openfisca-core {openfisca.versions['openfisca-core']},"
+                     f" numpy {openfisca.versions['numpy']}")
+    lines: list[str] = []
+
+    def out(text: str = "") -> None:
+        print(text)
+        lines.append(text)
+
+    out(f"# Population: zorgtoeslag on {DAY}, {n:,} persons\n")
+    out(f"Measured: the work tree at {commit()}.\n")
+    out(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, {os.cpu_count()} cores "
+          f"(load {os.getloadavg()[0]:.1f}); {versions}; best of {args.rounds} rounds (the "
+          f"kernel and the hand-written one: {args.rounds} x {args.repeat})\n")
+    out("| system | persons | best time | persons/s | kernel is |")
+    out("|---|---:|---:|---:|---:|")
+    for key in ("scalar", "numpy", "kernel", "threads", "hand", "openfisca"):
+        if key not in rate:
+            continue
+        ratio = rate["kernel"] / rate[key]
+        out(f"| {names[key]} | {persons[key]:,} | {min(times[key]) * 1000:,.1f} ms | "
+              f"{rate[key] / 1e6:,.2f} M | {ratio:,.2f}x |")
+    out()
+    out(f"- kernel / numpy backend: {rate['kernel'] / rate['numpy']:.1f}x")
+    out(f"- kernel / scalar engine: {rate['kernel'] / rate['scalar']:,.0f}x")
+    out(f"- hand-written / kernel: {rate['hand'] / rate['kernel']:.2f}x (bar: at most 3x)")
+    if "openfisca" in rate:
+        out(f"- kernel / OpenFisca: {rate['kernel'] / rate['openfisca']:.1f}x (bar: at least "
+              f"10x); OpenFisca's amount equals ours for {agree:,} of {n:,} persons")
+        if "threads" in rate:
+            out(f"- kernel on {threads} threads / OpenFisca: "
+                  f"{rate['threads'] / rate['openfisca']:.1f}x")
+    out(f"- compile, cold: kernel {compile_kernel:.2f} s (code generation and numba), "
+          f"hand-written {compile_hand:.2f} s")
+    if args.out:
+        args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
