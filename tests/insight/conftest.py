@@ -1,5 +1,7 @@
 """Fixtures of the insight tests: the small dated history of ``tests.insight.history`` in a
-fresh case file, on SQLite and on PostgreSQL."""
+fresh case file, on SQLite and on PostgreSQL; and the synthetic histories of
+``tests.insight.synthetic`` (clean, and with a planted outlier and assertive-citizen effect),
+built once per session and database."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from maatwerk.cases.registry import Registry
 from tests.conftest import REGULATIONS
 from tests.dbs import KINDS, database
 from tests.insight.history import History, build_on
+from tests.insight.synthetic import history_db
 
 
 @pytest.fixture(scope="session")
@@ -35,3 +38,21 @@ def db(kind: str, tmp_path: Path) -> Iterator[Database]:
 @pytest.fixture
 def history(kind: str, db: Database, registry: Registry, tmp_path: Path) -> History:
     return build_on(kind, db, registry, tmp_path)
+
+
+@pytest.fixture(scope="session", params=KINDS)
+def clean_db(request: pytest.FixtureRequest, registry: Registry,
+             tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The synthetic history without anything planted."""
+    with history_db(request.param, tmp_path_factory.mktemp("clean"), registry) as found:
+        yield found
+
+
+@pytest.fixture(scope="session", params=KINDS)
+def planted_db(request: pytest.FixtureRequest, registry: Registry,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    """The synthetic history with a planted outlier caseworker and a planted
+    assertive-citizen effect."""
+    with history_db(request.param, tmp_path_factory.mktemp("planted"), registry,
+                    outlier=True, assertive=True) as found:
+        yield found

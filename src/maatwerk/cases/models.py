@@ -10,7 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 # Ids are ``integer`` columns (32 bits on PostgreSQL): an id outside 1..MAX_ID cannot exist.
@@ -124,6 +134,8 @@ class Decision(Base):
     """A decision with all its layers, its deciding layer and its receipt."""
 
     __tablename__ = "decisions"
+    # each case's first and standing decision, read from the index alone (migration 0002)
+    __table_args__ = (Index("ix_decisions_kind_case", "kind", "case_id", "decided_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(30))  # proposal | decision | objection | redecision

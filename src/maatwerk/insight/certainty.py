@@ -1,0 +1,163 @@
+"""Legal certainty: how often and how far do final outcomes depart from the standard outcome —
+and what do the deviations cost?
+
+Every decision keeps its layers: the outputs of the standard rules (``layers[0]``), then of the
+policy categories, the investigation and the deviations. An output *departs* when its deciding
+layer is not ``standard``.
+
+- how often: per regulation, team and caseworker, of the cases decided in the period, how many
+  were decided with discretion — an approved deviation or a recorded investigation — and their
+  share (exact, from the small tables; the manual share of ``efficiency``). How often each layer
+  decided the outputs of the standing decisions, policy categories included, is the
+  dashboard's deciding-layer mix.
+- ``how_far``: for the outputs decided by a later layer than the standard rules in cases decided
+  with discretion, the departure ``final - standard`` and, where the standard value is not zero,
+  ``|final - standard| / |standard|``: count, mean and median per regulation, output and deciding
+  layer. Numbers only; other outputs count how often they changed.
+- ``cost``: per regulation, clause and output, the money the approved deviations add and
+  subtract: each deviation's new value minus the value before it (the ``standard`` of the
+  deviation in the decision document), summed; and per month of the decision.
+
+``how_far`` and ``cost`` read decision documents, so they use a sample (``cohort``: at most
+``SAMPLE`` of the cases decided with discretion per regulation, the smallest hashes). When a
+regulation has more, the sums are scaled up by the number of cases over the number sampled and
+marked ``estimated``; otherwise they are exact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from maatwerk.cases.models import Decision
+from maatwerk.engine.decision import DEVIATION, LAYERS, STANDARD
+from maatwerk.insight.cohort import SEED, Cohort, hashed
+from maatwerk.insight.equality import number
+
+SAMPLE = 500  # cases decided with discretion, per regulation
+CENTS, SHARE = Decimal("0.01"), Decimal("0.0001")
+
+
+def sample(s: Session, cohort: Cohort, size: int = SAMPLE,
+           seed: int = SEED) -> tuple[list[Any], dict[str, int]]:
+    """The sampled cases decided with discretion (their standing decision's deciding layers and
+    document layers), and per regulation how many such cases there are."""
+    c = cohort.c
+    chosen = sa.and_(cohort.inside(), c.how != "rules")
+    rank = func.row_number().over(partition_by=c.regulation,
+                                  order_by=(hashed(c.case_id, seed), c.case_id))
+    ranked = select(c.case_id, c.regulation, c.month, c.decision_id,
+                    rank.label("rank")).where(chosen).subquery("ranked")
+    r = ranked.c
+    rows = list(s.execute(
+        select(r.regulation, r.case_id, r.month, Decision.deciding_layer,
+               Decision.document["layers"].label("layers"))
+        .select_from(ranked).join(Decision, Decision.id == r.decision_id)
+        .where(r.rank <= size).order_by(r.regulation, r.case_id)))
+    population = {reg: int(n) for reg, n in s.execute(
+        select(c.regulation, func.count()).where(chosen).group_by(c.regulation))}
+    return rows, population
+
+
+def _median(values: list[Decimal]) -> Decimal | None:
+    ordered = sorted(values)
+    return ordered[(len(ordered) - 1) // 2] if ordered else None
+
+
+def _mean(values: list[Decimal], places: Decimal) -> Decimal | None:
+    return (sum(values, Decimal(0)) / len(values)).quantize(places) if values else None
+
+
+@dataclass
+class _Far:
+    changed: int = 0
+    deltas: list[Decimal] = field(default_factory=list)
+    relatives: list[Decimal] = field(default_factory=list)
+
+    def add(self, before: Any, after: Any) -> None:
+        self.changed += 1
+        x, y = number(before), number(after)
+        if x is None or y is None:
+            return
+        self.deltas.append(y - x)
+        if x != 0:
+            self.relatives.append(abs(y - x) / abs(x))
+
+    def to_json(self) -> dict[str, Any]:
+        median = _median(self.relatives)
+        return {"changed": self.changed, "numbers": len(self.deltas),
+                "mean_delta": _mean(self.deltas, CENTS),
+                "mean_abs_delta": _mean([abs(x) for x in self.deltas], CENTS),
+                "mean_relative": _mean(self.relatives, SHARE),
+                "median_relative": None if median is None else median.quantize(SHARE)}
+
+
+def how_far(rows: Iterable[Any]) -> list[dict[str, Any]]:
+    """Per regulation, output and deciding layer: how far the departing outputs of the sampled
+    cases lie from their standard value."""
+    found: dict[tuple[str, str, str], _Far] = {}
+    for row in rows:
+        layers = row.layers or []
+        standard = layers[0].get("outputs", {}) if layers else {}
+        final = layers[-1].get("outputs", {}) if layers else {}
+        for output, layer in (row.deciding_layer or {}).items():
+            if layer != STANDARD:
+                found.setdefault((row.regulation, output, layer), _Far()).add(
+                    standard.get(output), final.get(output))
+    return [{"regulation": regulation, "output": output, "layer": layer, **far.to_json()}
+            for (regulation, output, layer), far in sorted(
+                found.items(), key=lambda x: (x[0][0], x[0][1], _rank(x[0][2])))]
+
+
+def cost(rows: list[Any], population: dict[str, int]) -> dict[str, Any]:
+    """What the approved deviations of the sampled cases add and subtract, per regulation,
+    clause and output and per month, scaled up to all cases decided with discretion."""
+    sampled: dict[str, int] = {}
+    for row in rows:
+        sampled[row.regulation] = sampled.get(row.regulation, 0) + 1
+    totals: dict[tuple[str, str, str], list[Decimal]] = {}
+    months: dict[tuple[str, str], list[Decimal]] = {}
+    for row in rows:
+        for layer in row.layers or []:
+            for dev in layer.get("deviations") or () if layer.get("layer") == DEVIATION else ():
+                before, after = number(dev.get("standard")), number(dev.get("value"))
+                if before is None or after is None:
+                    continue
+                factor = Decimal(population.get(row.regulation, 0)) / sampled[row.regulation]
+                found = totals.setdefault((row.regulation, str(dev.get("clause")),
+                                           str(dev.get("output"))), [Decimal(0)] * 3)
+                delta = (after - before) * factor
+                found[0 if delta >= 0 else 1] += delta
+                found[2] += 1
+                month = months.setdefault((row.regulation, row.month), [Decimal(0)] * 2)
+                month[0] += delta
+                month[1] += 1
+    return {
+        "by_clause": [{"regulation": r, "clause": c, "output": o, "sampled": int(n),
+                       "added": add.quantize(CENTS), "subtracted": sub.quantize(CENTS),
+                       "net": (add + sub).quantize(CENTS),
+                       "estimated": population.get(r, 0) > sampled.get(r, 0)}
+                      for (r, c, o), (add, sub, n) in sorted(totals.items())],
+        "by_month": [{"regulation": r, "month": m, "sampled": int(n), "net": net.quantize(CENTS),
+                      "estimated": population.get(r, 0) > sampled.get(r, 0)}
+                     for (r, m), (net, n) in sorted(months.items())],
+        "population": population, "sampled": sampled}
+
+
+def _rank(layer: str) -> int:
+    return LAYERS.index(layer) if layer in LAYERS else len(LAYERS)
+
+
+def certainty(s: Session, cohort: Cohort, size: int = SAMPLE,
+              seed: int = SEED) -> dict[str, Any]:
+    """How far outcomes decided with discretion depart from the standard one, and what the
+    deviations cost."""
+    rows, population = sample(s, cohort, size, seed)
+    return {"sample": size, "seed": seed, "how_far": how_far(rows),
+            "cost": cost(rows, population)}
