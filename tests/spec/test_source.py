@@ -42,11 +42,11 @@ def test_anchor_bomb_is_refused_at_once() -> None:
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
         for i in range(9))
-    start = time.perf_counter()
+    start = time.process_time()
     with pytest.raises(SpecError) as info:
         load_text(bomb, "bomb.yaml")
     assert info.value.code == "MW104"
-    assert time.perf_counter() - start < 1
+    assert time.process_time() - start < 5  # CPU seconds: expanded, it would never finish
 
 
 def test_deep_nesting_is_refused() -> None:
