@@ -16,6 +16,11 @@ from tests.web.sites import PASSWORD, Site, check_page, site
 
 CHARTS = ("volumes", "lead-by-regulation", "lead-by-month", "deadlines", "rate-by-team",
           "rate-by-caseworker", "layers")
+# the dilemma monitor and the dynamics signals (tests/web/test_manager_insight.py)
+INSIGHT_CHARTS = ("equality-teams", "discretion-teams", "lead-by-discretion",
+                  "objections-by-discretion", "funnel-bijstand-caseworkers",
+                  "funnel-bijstand-teams", "grants-bijstand", "refusal-funnel", "backlog",
+                  "breaches", "maatwerk-trend", "recurring")
 
 
 @pytest.fixture(scope="module")
@@ -48,8 +53,8 @@ def test_every_chart_is_inline_svg_with_its_table(web: Site) -> None:
     text = web.client.get("/manager", headers=web.as_("max")).text
     found = check_page(text)
     charts = [s for s in found.svgs if s.get("role") == "img"]
-    assert len(charts) == len(CHARTS)
-    for name in CHARTS:
+    assert len(charts) == len(CHARTS) + len(INSIGHT_CHARTS)
+    for name in (*CHARTS, *INSIGHT_CHARTS):
         assert f'<title id="{name}-title">' in text
         figure = text[text.index(f'id="{name}-caption"'):]
         figure = figure[:figure.index("</figure>")]

@@ -31,16 +31,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-import sqlalchemy as sa
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatwerk.cases.models import Decision
 from maatwerk.engine.decision import DEVIATION, LAYERS, STANDARD
-from maatwerk.insight.cohort import SEED, Cohort, hashed
-from maatwerk.insight.equality import number
+from maatwerk.insight.cohort import SEED, Cohort
+from maatwerk.insight.equality import decisions, number
 
-SAMPLE = 500  # cases decided with discretion, per regulation
+SAMPLE = 300  # cases decided with discretion, per regulation
 CENTS, SHARE = Decimal("0.01"), Decimal("0.0001")
 
 
@@ -48,21 +45,24 @@ def sample(s: Session, cohort: Cohort, size: int = SAMPLE,
            seed: int = SEED) -> tuple[list[Any], dict[str, int]]:
     """The sampled cases decided with discretion (their standing decision's deciding layers and
     document layers), and per regulation how many such cases there are."""
-    c = cohort.c
-    chosen = sa.and_(cohort.inside(), c.how != "rules")
-    rank = func.row_number().over(partition_by=c.regulation,
-                                  order_by=(hashed(c.case_id, seed), c.case_id))
-    ranked = select(c.case_id, c.regulation, c.month, c.decision_id,
-                    rank.label("rank")).where(chosen).subquery("ranked")
-    r = ranked.c
-    rows = list(s.execute(
-        select(r.regulation, r.case_id, r.month, Decision.deciding_layer,
-               Decision.document["layers"].label("layers"))
-        .select_from(ranked).join(Decision, Decision.id == r.decision_id)
-        .where(r.rank <= size).order_by(r.regulation, r.case_id)))
-    population = {reg: int(n) for reg, n in s.execute(
-        select(c.regulation, func.count()).where(chosen).group_by(c.regulation))}
+    chosen = cohort.sample(s, size, seed, discretion=True)
+    found = decisions(s, [r.decision_id for r in chosen])
+    rows = [Sampled(r.regulation, r.case_id, r.month, found[r.decision_id].deciding_layer,
+                    found[r.decision_id].layers) for r in chosen]
+    population: dict[str, int] = {}
+    for row in cohort.units(s):
+        if row.how != "rules":
+            population[row.regulation] = population.get(row.regulation, 0) + int(row.n)
     return rows, population
+
+
+@dataclass(frozen=True)
+class Sampled:
+    regulation: str
+    case_id: int
+    month: str
+    deciding_layer: dict[str, str]
+    layers: list[Any]
 
 
 def _median(values: list[Decimal]) -> Decimal | None:

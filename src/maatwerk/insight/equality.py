@@ -6,8 +6,8 @@ categories applied to them, and every fact falls in the same band (``band``):
 - yes/no, enumerations and texts: the same value;
 - integers from -10 to 10: the same value (a number of cost sharers, of children);
 - larger integers, decimals and amounts: both zero, or the same sign and the same 10 % band on a
-  logarithmic scale (``⌊ln |v| / ln 1.1⌋``), so 20,000 and 21,000 are alike and an income is
-  compared relative to its size, not in euros;
+  logarithmic scale (``⌊ln |v| / ln 1.1⌋``: one band runs from 18,429 to 20,271, the next to
+  22,298), so an income is compared relative to its size, not in euros;
 - dates: the whole years between the date and the case's reference date (a date of birth
   becomes an age), then as an integer;
 - a fact the case does not have: alike only to another case without it.
@@ -38,16 +38,16 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maatwerk.cases.models import Case, Decision, Fact
 from maatwerk.engine.decision import CATEGORY, LAYERS
-from maatwerk.insight.cohort import SEED, Cohort, hashed
+from maatwerk.insight.cohort import SEED, Cohort
 from maatwerk.insight.dashboard import share
 from maatwerk.spec.model import Regulation
 
-SAMPLE = 1000  # decided cases per regulation
+SAMPLE = 500  # decided cases per regulation
 BAND = math.log(1.1)  # the width of a band of amounts: 10 %
 EXACT = 10  # integers up to this size are compared exactly
 TOLERANCE, AT_LEAST = Decimal("0.01"), Decimal(1)
@@ -118,23 +118,46 @@ def categories(layers: Any) -> tuple[str, ...]:
     return ()
 
 
-def sample(s: Session, cohort: Cohort, size: int = SAMPLE,
-           seed: int = SEED) -> list[Any]:
+@dataclass(frozen=True)
+class Row:
+    """A sampled case with its standing decision's outputs, deciding layers and layers."""
+
+    case_id: int
+    reference: str
+    regulation: str
+    peildatum: dt.date
+    caseworker: str
+    team: str
+    outputs: dict[str, Any]
+    deciding_layer: dict[str, str]
+    layers: list[Any]
+
+
+def decisions(s: Session, ids: Sequence[int]) -> dict[int, Any]:
+    """The outputs, deciding layers and document layers of decisions, by id (read by primary
+    key, a bounded number)."""
+    found = {}
+    for start in range(0, len(ids), 1000):
+        for row in s.execute(select(Decision.id, Decision.outputs, Decision.deciding_layer,
+                                    Decision.document["layers"].label("layers"))
+                             .where(Decision.id.in_(list(ids[start:start + 1000])))):
+            found[row.id] = row
+    return found
+
+
+def sample(s: Session, cohort: Cohort, size: int = SAMPLE, seed: int = SEED) -> list[Row]:
     """The sampled decided cases with their standing decision's outputs, layers and
     categories."""
-    c = cohort.c
-    rank = func.row_number().over(partition_by=c.regulation,
-                                  order_by=(hashed(c.case_id, seed), c.case_id))
-    ranked = select(c.case_id, c.regulation, c.peildatum, c.caseworker, c.team, c.decision_id,
-                    rank.label("rank")).where(cohort.inside()).subquery("ranked")
-    r = ranked.c
-    return list(s.execute(
-        select(r.case_id, Case.reference, r.regulation, r.peildatum, r.caseworker, r.team,
-               Decision.outputs, Decision.deciding_layer,
-               Decision.document["layers"].label("layers"))
-        .select_from(ranked).join(Decision, Decision.id == r.decision_id)
-        .join(Case, Case.id == r.case_id).where(r.rank <= size)
-        .order_by(r.regulation, r.case_id)))
+    chosen = cohort.sample(s, size, seed)
+    found = decisions(s, [r.decision_id for r in chosen])
+    references: dict[int, str] = {}
+    ids = [r.case_id for r in chosen]
+    for start in range(0, len(ids), 1000):
+        references.update((i, ref) for i, ref in s.execute(
+            select(Case.id, Case.reference).where(Case.id.in_(ids[start:start + 1000]))))
+    return [Row(r.case_id, references[r.case_id], r.regulation, r.peildatum, r.caseworker,
+                r.team, found[r.decision_id].outputs, found[r.decision_id].deciding_layer,
+                found[r.decision_id].layers) for r in chosen]
 
 
 def facts_of(s: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -178,7 +201,7 @@ def _reference(values: list[tuple[str, Any]], numeric: bool) -> tuple[str, Any]:
     return layer, min(v for v, n in counted.items() if n == best)
 
 
-def sampled(rows: list[Any], facts: Mapping[int, Mapping[str, Any]],
+def sampled(rows: list[Row], facts: Mapping[int, Mapping[str, Any]],
             regulations: Mapping[str, Regulation]) -> dict[str, list[Sampled]]:
     """The sampled cases per regulation, each with the key of its cell and its outcome."""
     found: dict[str, list[Sampled]] = {}

@@ -16,7 +16,16 @@ from maatwerk.cases.migrate import upgrade
 from maatwerk.cases.registry import Registry
 from maatwerk.web import errors
 from maatwerk.web.api import auth, cases, regulations
-from maatwerk.web.pages import citizen, manager, policy, proposals, public, simulation, worker
+from maatwerk.web.pages import (
+    citizen,
+    manager,
+    policy,
+    proposals,
+    public,
+    register,
+    simulation,
+    worker,
+)
 from maatwerk.web.settings import Settings
 
 
@@ -38,7 +47,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
                        https_only=settings.secure_cookies)
     errors.install(app)
     for module in (auth, regulations, cases, public, citizen, worker, manager, policy,
-                   simulation, proposals):
+                   simulation, register, proposals):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("maatwerk.web").joinpath(
         "static"))), name="static")

@@ -291,3 +291,65 @@ def layers(name: str, rows: Sequence[dict[str, Any]], *, category: str, category
     spec = {**size, "data": {"values": _values(drawn)}, "mark": {"type": "bar"},
             "encoding": encoding}
     return replace(_chart(name, title, description, spec, columns, table, lang), below=True)
+
+
+def funnel(name: str, data: dict[str, Any], *, title: str, description: str, x_title: str,
+           y_title: str, words: dict[str, str], lang: str = "nl",
+           extra: tuple[str, ...] = ()) -> Chart:
+    """A funnel plot (``maatwerk.insight.funnel``): each unit's rate against its number of
+    cases, the target rate and the 95 % (dashed) and 99.8 % (solid) control limits; outliers
+    drawn as red crosses with their name, warnings as orange diamonds. ``words`` names the
+    judgements, the limits and the table's columns; ``extra`` adds columns of the points
+    (a team)."""
+    points = data["points"]
+    verdict = {"high": "outlier", "low": "outlier", "warn_high": "warning",
+               "warn_low": "warning"}
+    columns = [words["name"], *(words[k] for k in extra), words["cases"], words["rate"],
+               words["limits_95"], words["limits_998"], words["judgement"]]
+    rows = [[str(p["name"]), *(str(p.get(k, "")) for k in extra), number(p["cases"], lang),
+             percent(p["rate"], lang),
+             f"{percent(p['low_95'], lang)} – {percent(p['high_95'], lang)}",
+             f"{percent(p['low_998'], lang)} – {percent(p['high_998'], lang)}",
+             words[p["judgement"]]] for p in points]
+    drawn = [{"name": str(p["name"]), "cases": p["cases"], "rate": p["rate"],
+              "kind": words[verdict.get(p["judgement"], "within")]}
+             for p in points if p["rate"] is not None]
+    if not drawn or data["target"] is None:
+        return _chart(name, title, description, None, columns, rows, lang)
+    limits = [{"cases": line["cases"], "side": side, "level": words[level],
+               "rate": line[f"{side}_{suffix}"]}
+              for line in data["lines"] for side in ("low", "high")
+              for level, suffix in (("level_95", "95"), ("level_998", "998"))]
+    kinds = [words[k] for k in ("within", "warning", "outlier")]
+    top = max((int(p["cases"]) for p in points), default=1)
+    x = {"field": "cases", "type": "quantitative", "title": x_title,
+         "scale": {"domain": [0, math.ceil(top * 1.1)]}, "axis": {"format": "d"}}
+    y = {"field": "rate", **_value_axis(y_title, True)}
+    spec = {"width": WIDTH, "height": HEIGHT, "layer": [
+        {"data": {"values": _values(limits)}, "mark": {"type": "line", "color": MUTED,
+                                                       "strokeWidth": 1.5},
+         "encoding": {"x": x, "y": y, "detail": {"field": "side"},
+                      "strokeDash": {"field": "level", "type": "nominal",
+                                     "title": words["limits"],
+                                     "legend": {"orient": "right", "direction": "vertical"},
+                                     "scale": {"domain": [words["level_95"],
+                                                          words["level_998"]],
+                                               "range": [[5, 4], [1, 0]]}}}},
+        {"data": {"values": [{"rate": float(data["target"])}]},
+         "mark": {"type": "rule", "color": INK, "strokeWidth": 1},
+         "encoding": {"y": {"field": "rate", "type": "quantitative"}}},
+        {"data": {"values": _values(drawn)}, "mark": {"type": "point", "filled": True,
+                                                      "opacity": 1, "size": 80},
+         "encoding": {"x": x, "y": y,
+                      "color": {"field": "kind", "type": "nominal", "title": words["judgement"],
+                                "scale": {"domain": kinds,
+                                          "range": [PALETTE[0], PALETTE[1], PALETTE[3]]}},
+                      "shape": {"field": "kind", "type": "nominal", "title": words["judgement"],
+                                "scale": {"domain": kinds,
+                                          "range": ["circle", "diamond", "cross"]}}}},
+        {"data": {"values": _values([d for d in drawn if d["kind"] == kinds[2]])},
+         "mark": {"type": "text", "align": "left", "dx": 8, "dy": -6, "color": INK,
+                  "fontSize": 12},
+         "encoding": {"x": x, "y": y, "text": {"field": "name"}}},
+    ], "resolve": {"scale": {"color": "independent", "shape": "independent"}}}
+    return replace(_chart(name, title, description, spec, columns, rows, lang), below=True)

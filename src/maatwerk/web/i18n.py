@@ -8,6 +8,7 @@ from __future__ import annotations
 from fastapi import Request
 
 from maatwerk.web.i18n_crystal import CRYSTAL
+from maatwerk.web.i18n_insight import INSIGHT
 
 LANGUAGES = ("nl", "en")
 
@@ -332,6 +333,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "current_version": ("huidige versie", "current version"),
 }
 
+WORDS.update(INSIGHT)  # the dilemma monitor, the dynamics signals and the register
 WORDS.update(CRYSTAL)  # precedents and the crystallisation proposals
 
 STATES: dict[str, tuple[str, str]] = {

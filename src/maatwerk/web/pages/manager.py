@@ -3,8 +3,10 @@ caseworker, and the deciding-layer mix — each as a chart with its data as a ta
 filtered by regulation and period (a GET form). For managers, administrators and policy makers;
 anyone else is sent to sign in.
 
-The figures come from ``maatwerk.insight.dashboard``; the JSON twin (``/manager.json``, with the
-same query) holds them all, without the charts.
+The figures come from ``maatwerk.insight.dashboard``, the dilemma monitor and the dynamics
+signals from ``maatwerk.insight.dilemmas`` and ``maatwerk.insight.dynamics`` (their charts in
+``manager_insight``); the JSON twin (``/manager.json``, with the same query) holds them all,
+without the charts.
 """
 
 from __future__ import annotations
@@ -16,10 +18,14 @@ from fastapi import APIRouter, Request
 
 from maatwerk.cases.service import Actor
 from maatwerk.engine.format import text
+from maatwerk.insight.cohort import Cohort
 from maatwerk.insight.dashboard import Period, dashboard, months, regulations_in
+from maatwerk.insight.dilemmas import dilemmas
+from maatwerk.insight.dynamics import dynamics
 from maatwerk.web import charts
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language, translate
+from maatwerk.web.pages.manager_insight import dilemma_charts, dynamics_charts
 from maatwerk.web.render import page, redirect, templates
 
 router = APIRouter()
@@ -80,6 +86,10 @@ def dashboard_page(request: Request) -> Any:
         known = set(files.registry.current) | set(regulations_in(s))
         period, problems = period_of(request, known, lang)
         data = dashboard(s, period, files.today())
+        regs = files.registry.current
+        with Cohort.gather(s, period) as cohort:
+            data["dilemmas"] = dilemmas(s, cohort, regs)
+            data["dynamics"] = dynamics(s, cohort, regs, files.today(), data["dilemmas"])
     titles = {r: text(files.registry.current[r].title, lang) if r in files.registry.current
               else r for r in known}
     data["regulations"] = [{"id": r, "title": titles[r]} for r in sorted(known)]
@@ -87,6 +97,8 @@ def dashboard_page(request: Request) -> Any:
     data["query"] = str(request.url.query)
     if wants_charts(request):
         data["charts"] = _charts(data, titles, lang)
+        data["charts"]["dilemmas"] = dilemma_charts(data["dilemmas"], titles, lang)
+        data["charts"]["dynamics"] = dynamics_charts(data["dynamics"], titles, lang)
     return data
 
 
