@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 
 from maatwerk.cases.casefile import CaseFile
+from maatwerk.cases.db import Database
 from maatwerk.cases.errors import CaseError
+from maatwerk.cases.registry import Registry
 from tests.cases.helpers import (
     BIJSTAND,
     BIJSTAND_DAY,
     BIJSTAND_FACTS,
     GROUNDS,
+    SECRET,
     WMO,
     WMO_ASSESSMENT,
     WMO_DAY,
@@ -24,6 +27,7 @@ from tests.cases.helpers import (
     People,
     bijstand_case,
 )
+from tests.conftest import REGULATIONS
 
 D = dt.date
 
@@ -45,6 +49,7 @@ def test_the_awb_terms_of_an_application_and_an_objection(
     assert (decision["starts"], decision["due"], decision["reference"]) == (
         "2025-06-20", "2025-08-15", "Awb art. 4:13 lid 2")  # eight weeks
     assert decision["met_on"] is None
+    assert decision["status"] == "due"  # as of the case file's date (1 July 2025), not the PC's
 
     cf.start(people.carla, case_id)
     cf.consider(people.carla, case_id, "afstemming", "Afstemming overwogen; niets bijzonders.")
@@ -137,3 +142,43 @@ def test_due_and_overdue_on_a_chosen_day(cf: CaseFile, people: People) -> None:
     with pytest.raises(CaseError) as caught:
         cf.deadlines(people.carla, "late")
     assert caught.value.code == "MW809"
+
+
+def test_an_objection_term_that_passes_unused_expires_and_is_nobodys_work(
+        cf: CaseFile, people: People, clock: Clock) -> None:
+    case_id, _ = bijstand_case(cf, people, "announced")  # announced 1 July 2025
+    assert terms(cf, people, case_id)["bezwaartermijn"]["status"] == "due"
+    assert listed(cf, people, "due", D(2025, 8, 1)) == [(case_id, "bezwaartermijn")]
+    clock.now = clock.now.replace(month=9)  # Anna did not object
+    term = terms(cf, people, case_id)["bezwaartermijn"]
+    assert (term["due"], term["status"], term["met_on"]) == ("2025-08-12", "expired", None)
+    assert listed(cf, people, "overdue", D(2025, 9, 1)) == []
+    assert cf.deadlines(people.anna, "overdue", today=D(2026, 1, 1))["total"] == 0
+
+
+def test_withdrawing_closes_the_open_terms(cf: CaseFile, people: People, clock: Clock) -> None:
+    case_id = cf.submit(people.anna, BIJSTAND, BIJSTAND_FACTS, peildatum=BIJSTAND_DAY)["id"]
+    clock.advance(days=3)
+    cf.withdraw(people.anna, case_id, "Ik heb werk gevonden.")
+    term = terms(cf, people, case_id)["beslistermijn"]
+    assert (term["status"], term["closed_on"], term["met_on"]) == (
+        "withdrawn", "2025-07-04", None)
+    clock.advance(weeks=10)
+    assert terms(cf, people, case_id)["beslistermijn"]["status"] == "withdrawn"
+    assert listed(cf, people, "overdue", D(2026, 1, 1)) == []
+
+
+def test_every_case_gets_its_decision_term(db: Database, people: People, clock: Clock) -> None:
+    """Bijzondere bijstand declares its own terms from events the case file does not record by
+    that name ('ontvangst van de aanvraag'), the CBR one from a driving test's report: the
+    submission is the application, with the Awb's decision term (art. 4:13: at most eight
+    weeks) -- never no term at all."""
+    cf = CaseFile(db, Registry([REGULATIONS / "bijzondere-bijstand",
+                                REGULATIONS / "cbr-medische-route"]), SECRET, clock=clock)
+    for regulation in ("bijzondere-bijstand", "cbr-medische-route"):
+        case_id = cf.submit(people.anna, regulation, {}, peildatum=BIJSTAND_DAY)["id"]
+        found = terms(cf, people, case_id)
+        assert set(found) == {"beslistermijn"}, regulation
+        assert (found["beslistermijn"]["starts"], found["beslistermijn"]["due"]) == (
+            "2025-07-01", "2025-08-26"), regulation
+        assert listed(cf, people, "overdue", D(2025, 8, 27))[-1] == (case_id, "beslistermijn")

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from maatwerk.cases.casefile import CaseFile
 from maatwerk.cases.errors import CaseError
-from maatwerk.cases.models import Base
+from maatwerk.cases.models import Base, Unit
 from maatwerk.spec.errors import DecisionError
 from tests.cases.helpers import (
     AFSTEMMING,
@@ -216,40 +216,57 @@ def test_a_submission_is_checked_and_its_subject_known_only_by_pseudonym(
     assert (first["reference"], second["reference"]) == (
         "bijstand-2025-000001", "bijstand-2025-000002")
     assert first["channel"] == "balie"
-    # A case about a person (zorgtoeslag) submitted with Anna's BSN is Anna's: she sees it.
+    # A case about a person (zorgtoeslag) or her household (bijstand) submitted with Anna's BSN
+    # is Anna's: she sees them, under her own subject.
     hers = cf.submit(people.carla, ZORGTOESLAG, ZORGTOESLAG_FACTS, subject_key=ANNA_BSN,
                      peildatum=ZORGTOESLAG_DAY)
-    assert [c["id"] for c in cf.list_cases(people.anna)["items"]] == [hers["id"]]
+    assert hers["subject"] == first["subject"]
+    assert [c["id"] for c in cf.list_cases(people.anna)["items"]] == [
+        hers["id"], second["id"], first["id"]]
     # The identifying key is nowhere in the database.
     with cf.db.reading() as s:
         for table in Base.metadata.sorted_tables:
             assert ANNA_BSN not in repr(s.execute(sa.select(table)).all()), table.name
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "CaseService._subject: a citizen always acts as their one linked subject (kind 'person'), "
-    "while a caseworker's submission makes the subject pseudonym(kind of the regulation's "
-    "subject, key): a bijstand case (subject type 'household') submitted at the counter with "
-    "Anna's BSN belongs to another subject, so Anna cannot see it, object to it or withdraw it "
-    "(MW803); and her own bijstand applications are filed under a 'person' subject"))
 def test_a_citizen_sees_the_case_a_caseworker_submitted_for_her(
         cf: CaseFile, people: People) -> None:
+    """A household is known by the BSN of who applies for it: the bijstand case a caseworker
+    submits at the counter with Anna's BSN is filed under Anna's own subject, like the one she
+    submits herself; she sees it and acts on it. Bram does not."""
     case = cf.submit(people.carla, BIJSTAND, BIJSTAND_FACTS, subject_key=ANNA_BSN,
                      peildatum=BIJSTAND_DAY, channel="balie")
-    assert [c["id"] for c in cf.list_cases(people.anna)["items"]] == [case["id"]]
+    own = cf.submit(people.anna, BIJSTAND, BIJSTAND_FACTS, peildatum=BIJSTAND_DAY)
+    assert case["subject"] == own["subject"]
+    assert case["subject"]["kind"] == "person"
+    assert [c["id"] for c in cf.list_cases(people.anna)["items"]] == [own["id"], case["id"]]
+    assert cf.get(people.anna, case["id"])["channel"] == "balie"
+    assert cf.request_maatwerk(people.anna, case["id"], STORY)["state"] == "requested"
+    assert cf.withdraw(people.anna, case["id"])["state"] == "withdrawn"
+    assert cf.list_cases(people.bram)["total"] == 0
+    # A household's case about someone without an account yet is made under the BSN's person.
+    other = cf.submit(people.carla, BIJSTAND, BIJSTAND_FACTS, subject_key="123456782",
+                      peildatum=BIJSTAND_DAY)
+    assert other["subject"]["kind"] == "person"
+    assert other["subject"]["pseudonym"] not in (case["subject"]["pseudonym"],)
 
 
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=(
-    "CaseService.submit checks the facts but not the reference date: a case whose peildatum "
-    "is outside the regulation's validity (by default today, 2026, for bijstand 2025) is "
-    "stored, and every later consider/propose/decide fails with MW603 -- a case that can never "
-    "be decided, and no action changes its peildatum"))
 def test_a_case_outside_the_regulations_validity_is_refused_at_submission(
-        cf: CaseFile, people: People) -> None:
+        cf: CaseFile, people: People, clock: Clock) -> None:
     with pytest.raises(DecisionError) as caught:
         cf.submit(people.anna, BIJSTAND, BIJSTAND_FACTS, peildatum=BIJSTAND_DAY.replace(year=2026))
     assert caught.value.code == "MW603"
-    assert cf.list_cases(people.ada)["total"] == 0
+    assert "from 2025-01-01 until 2025-12-31" in caught.value.message
+    assert "2026-07-01" in caught.value.message
+    # Without a reference date it is the case file's date (the clock's), not the computer's.
+    clock.now = clock.now.replace(year=2027)
+    with pytest.raises(DecisionError) as late:
+        cf.submit(people.anna, BIJSTAND, BIJSTAND_FACTS)
+    assert (late.value.code, late.value.got) == ("MW603", "2027-07-01")
+    assert cf.list_cases(people.ada)["total"] == audit_length(cf.db) == 0
+    clock.now = clock.now.replace(year=2025, month=3)
+    case = cf.submit(people.anna, BIJSTAND, BIJSTAND_FACTS)
+    assert (case["peildatum"], case["received_on"]) == ("2025-03-01", "2025-03-01")
 
 
 def test_a_later_fact_supersedes_the_earlier_one_which_stays(
@@ -365,3 +382,20 @@ def test_lists_are_paged_and_filtered(cf: CaseFile, people: People) -> None:
     with pytest.raises(CaseError) as verify:
         cf.verify(people.carla)
     assert verify.value.code == "MW802"
+    assert "for administrators and managers, not for caseworkers" in verify.value.message
+    assert cf.verify(people.max).ok and cf.verify(people.ada).ok
+
+
+def test_a_case_belongs_to_the_team_that_handles_it(cf: CaseFile, people: People) -> None:
+    """Submitted by a caseworker: their team; by a citizen: none until a caseworker starts it,
+    whose team it then is."""
+    at_the_counter = cf.submit(people.carla, ZORGTOESLAG, ZORGTOESLAG_FACTS,
+                               subject_key=ANNA_BSN, peildatum=ZORGTOESLAG_DAY)
+    online = cf.submit(people.anna, ZORGTOESLAG, ZORGTOESLAG_FACTS, peildatum=ZORGTOESLAG_DAY)
+    assert online["unit_id"] is None
+    started = cf.start(people.mo, online["id"])
+    with cf.db.reading() as s:
+        units = dict(s.execute(sa.select(Unit.name, Unit.id)).all())
+    assert at_the_counter["unit_id"] == units["team-noord"]
+    assert started["unit_id"] == units["maatwerkteam"]
+    assert cf.get(people.carla, online["id"])["unit_id"] == units["maatwerkteam"]

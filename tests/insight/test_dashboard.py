@@ -104,8 +104,9 @@ def test_deadline_risk_is_open_terms_due_soon_or_overdue(db: Database, history: 
          "due_soon": 0, "overdue": 1},
         {"regulation": "zorgtoeslag", "kind": "beslistermijn", "label": "Beslistermijn",
          "due_soon": 1, "overdue": 0}]
+    # B4 was submitted by a caseworker of team-noord: the case belongs to her team
     assert risk["by_team"] == [{"team": "maatwerkteam", "due_soon": 1, "overdue": 0},
-                               {"team": "—", "due_soon": 0, "overdue": 1}]
+                               {"team": "team-noord", "due_soon": 0, "overdue": 1}]
     # what is left out is there: the withdrawn case's open decision term, and the objection
     # term of the announced case nobody objected to (the citizen's term, not the agency's)
     with db.reading() as s:

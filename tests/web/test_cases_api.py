@@ -656,6 +656,7 @@ class Journey:
         self.citizen = self.api.person("anna", "citizen")
         self.caseworker = self.api.person("carla", "caseworker", unit="team-zuid")
         self.approver = self.api.person("piet", "approver", unit="team-noord")
+        self.reviewer = self.api.person("ria", "approver", unit="team-noord")
         self.administrator = self.api.person("ad", "administrator")
         self.case_id = 0
 
@@ -746,10 +747,13 @@ class Journey:
         decision = {"upheld": False, "motivation": "De verhoging dekt de aangetoonde kosten."}
         path = f"/api/cases/{self.case_id}/objection-decision"
         assert_error(post(self.api, self.caseworker, path, decision), 403, "MW802")
-        final = assert_stamped(self.api, post(self.api, self.approver, path, decision))
+        # ... nor approved its deviation (Awb art. 7:5)
+        involved = assert_error(post(self.api, self.approver, path, decision), 403, "MW808")
+        assert "piet approved its deviation under afstemming" in involved["message"]
+        final = assert_stamped(self.api, post(self.api, self.reviewer, path, decision))
         assert final["state"] == "objection_decided"
         assert [(o["state"], o["decided_by"]) for o in final["objections"]] == [
-            ("rejected", self.approver.id)]
+            ("rejected", self.reviewer.id)]
         listed = self.api.client.get("/api/cases", headers=self.citizen.headers).json()
         assert [(c["id"], c["state"]) for c in listed["items"]] == [
             (self.case_id, "objection_decided")]

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from maatwerk.cases.discretion import Discretion
+from maatwerk.cases.lifecycle import Lifecycle
+from maatwerk.cases.reading import Reading
+from maatwerk.cases.submission import Submission
 from maatwerk.cases.worklist import WorkList
 
 
-class CaseFile(Discretion, WorkList):
-    """Every action on cases (``CaseService``, ``Discretion``) and the work views
-    (``WorkList``)."""
+class CaseFile(Submission, Lifecycle, Discretion, Reading, WorkList):
+    """Every action on cases (``Submission``, ``Lifecycle``, ``Discretion``), reading them
+    (``Reading``) and the work views (``WorkList``), on the shared ``CaseService``."""

@@ -1,10 +1,11 @@
 """Connecting to the case file's database: SQLite by default, PostgreSQL by URL.
 
 SQLite runs in WAL mode with ``synchronous=FULL`` (a commit is on disk when it returns) and
-foreign keys on; every transaction starts with ``BEGIN IMMEDIATE``, so writers are serialised
-and a read-then-write never races another writer. On PostgreSQL rows are locked with
-``SELECT ... FOR UPDATE`` where a transaction reads what it will change. One code path serves
-both.
+foreign keys on; every writing transaction starts with ``BEGIN IMMEDIATE``, so writers are
+serialised and a read-then-write never races another writer, while a reading session
+(``reading()``) begins a deferred transaction: it reads a snapshot and never takes the write
+lock. On PostgreSQL rows are locked with ``SELECT ... FOR UPDATE`` where a transaction reads what
+it will change. One code path serves both.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 DEFAULT_URL = "sqlite:///maatwerk.sqlite"
+READING = "maatwerk_reading"  # the execution option of the engine that reading sessions use
 
 
 def database_url(url: str | None = None) -> str:
@@ -42,7 +45,8 @@ def _sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        reading = connection.get_execution_options().get(READING, False)
+        connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -64,6 +68,8 @@ class Database:
             self.engine = create_engine(self.url, echo=echo, pool_pre_ping=True, pool_size=10,
                                         max_overflow=20, connect_args=options)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_sessions = sessionmaker(self.engine.execution_options(**{READING: True}),
+                                          expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,9 +83,26 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
-        """A session for reading only."""
-        with self.sessions() as session:
+        """A session for reading only (on SQLite a deferred transaction: no write lock)."""
+        with self.read_sessions() as session:
             yield session
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def upsert(session: Session, model: Any, values: dict[str, Any], key: str, *,
+           update: dict[str, Any] | None = None, returning: Any = None) -> Any:
+    """Insert a row unless one with the same ``key`` exists, then (with ``update``) change that
+    one instead, in one statement that two transactions cannot both win: ``INSERT ... ON
+    CONFLICT`` on both databases (on PostgreSQL the second waits for the first to commit). With
+    ``returning``, the value of that column of the row inserted or changed."""
+    dialect = session.get_bind().dialect.name
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = make(model.__table__).values(**values)
+    statement = (insert.on_conflict_do_update(index_elements=[key], set_=update) if update
+                 else insert.on_conflict_do_nothing(index_elements=[key]))
+    if returning is None:
+        session.execute(statement)
+        return None
+    return session.execute(statement.returning(returning)).scalar_one()

@@ -6,7 +6,15 @@ regulation declares its own), an objection within six weeks of the announcement 
 the decision on an objection within six weeks of the end of that term (art. 7:10 lid 1).
 A regulation with an assessment declares its own terms (for the Wmo: the investigation within
 six weeks of the report, the decision within two weeks of the application), each running from
-the event it names: ``melding`` (the case was submitted) or ``aanvraag`` (the application).
+the event it names: ``melding`` (the case was submitted) or ``aanvraag`` (the application). A
+regulation that declares terms from the report (``melding``) is submitted as a report and gets
+its decision term with the application; any other is submitted as the application and gets its
+decision term then: its own terms from ``aanvraag``, else the Awb's eight weeks. Every case gets
+a decision term that way. A declared term from an event the case file does not record (a
+driving test's report) is not started by it.
+
+The objection term is the citizen's, not work of the organisation: when it passes unused it is
+``expired``, never overdue. Withdrawing a case closes its open terms (``closed_as``).
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ from maatwerk.spec.model import Regulation
 DECISION = "beslistermijn"
 OBJECTION = "bezwaartermijn"
 OBJECTION_DECISION = "beslistermijn_bezwaar"
+PARTY_TERMS = frozenset({OBJECTION})  # terms of the citizen: expired when unused, never overdue
+AWB_DECISION_WEEKS = 8
 
 
 @dataclass(frozen=True)
@@ -38,19 +48,20 @@ def _declared(reg: Regulation, event: str, day: dt.date) -> list[Term]:
             for name, d in frame.deadlines.items() if d.start == event]
 
 
+def _awb(day: dt.date) -> Term:
+    return Term(DECISION, "Beslistermijn", day, day + dt.timedelta(weeks=AWB_DECISION_WEEKS),
+                "Awb art. 4:13 lid 2")
+
+
 def on_submit(reg: Regulation, day: dt.date) -> list[Term]:
-    """The terms that start when a case is submitted."""
-    if reg.assessment is not None:
-        return _declared(reg, "melding", day) or _declared(reg, "aanvraag", day)
-    return [Term(DECISION, "Beslistermijn", day, day + dt.timedelta(weeks=8),
-                 "Awb art. 4:13 lid 2")]
+    """The terms that start when a case is submitted: those of the report, or (the submission
+    is the application) those of the application."""
+    return _declared(reg, "melding", day) or on_apply(reg, day)
 
 
 def on_apply(reg: Regulation, day: dt.date) -> list[Term]:
-    """The terms that start with the application after an investigation."""
-    found = _declared(reg, "aanvraag", day)
-    return found or [Term(DECISION, "Beslistermijn", day, day + dt.timedelta(weeks=8),
-                          "Awb art. 4:13 lid 2")]
+    """The terms that start with the application: the regulation's own, else the Awb's."""
+    return _declared(reg, "aanvraag", day) or [_awb(day)]
 
 
 def on_announce(day: dt.date) -> list[Term]:
@@ -61,6 +72,24 @@ def on_object(announced: dt.date) -> list[Term]:
     end = announced + dt.timedelta(weeks=6)
     return [Term(OBJECTION_DECISION, "Beslistermijn bezwaar", end, end + dt.timedelta(weeks=6),
                  "Awb art. 7:10 lid 1")]
+
+
+def closed_by(action: str) -> str | None:
+    """Why an action ends the open terms unmet ('withdrawn'), or None."""
+    return "withdrawn" if action == "withdraw" else None
+
+
+def status(kind: str, due: dt.date, met_on: dt.date | None, closed_as: str | None,
+           today: dt.date) -> str:
+    """met, a closing reason (withdrawn), expired (a citizen's term passed unused), overdue or
+    due."""
+    if met_on is not None:
+        return "met"
+    if closed_as is not None:
+        return closed_as
+    if due < today:
+        return "expired" if kind in PARTY_TERMS else "overdue"
+    return "due"
 
 
 def met_by(action: str, reg: Regulation) -> set[str] | None:

@@ -4,8 +4,10 @@ assessments and considerations.
 A citizen asks for maatwerk in their own words; a caseworker proposes a deviation under a
 clause (checked by the engine against the clause, except for its approval); under four-eyes a
 different person approves it (checked again, now with the approval) or refuses it. Separation of
-duties is enforced, not advised: nobody approves their own proposal, and only the clause's role
-and unit may decide.
+duties is enforced, not advised: nobody approves or refuses their own proposal, and only the
+clause's role and unit may propose, approve or refuse it (a caseworker refuses a citizen's
+request, never a colleague's proposal). The role and unit of whoever proposes, approves or
+considers are stored with the record: the clause's check sees them as they were when they acted.
 """
 
 from __future__ import annotations
@@ -24,9 +26,13 @@ from maatwerk.cases.models import (
     Consideration,
     DeviationRequest,
 )
-from maatwerk.cases.service import Actor, CaseService, deviation_record
+from maatwerk.cases.service import Actor, CaseService, deviation_record, fits
+from maatwerk.cases.workflow import person
 from maatwerk.spec import records
+from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.values import to_json
+
+APPROVERS = ("approver", "manager")
 
 
 class Discretion(CaseService):
@@ -76,7 +82,12 @@ class Discretion(CaseService):
             row: DeviationRequest | None = None
             if request_id is not None:
                 row, c = self._request_row(s, actor, request_id, "propose_deviation")
-                if row.case_id != case_id or row.state != "requested":
+                if row.case_id != case_id:
+                    raise CaseError("MW809", f"request #{request_id} is a request of case "
+                                    f"{row.case_id}, not of case {case_id}: a request is "
+                                    "answered on its own case", path="request",
+                                    got=request_id)
+                if row.state != "requested":
                     raise CaseError("MW801", f"request #{request_id} is {row.state}; only a "
                                     "request that is still open can be answered with a "
                                     "proposal", path="request", got=row.state)
@@ -88,17 +99,20 @@ class Discretion(CaseService):
                 "motivation": motivation, "evidence": evidence or [],
                 "proposer": actor.record().model_dump(), "trigger": trigger})[0][0]
             self.compute(s, c, proposal=record)  # refused here if the clause does not allow it
-            four_eyes = self.registry.pinned(c.regulation_version).hardship[clause].four_eyes
+            four_eyes = self.pinned(c).hardship[clause].four_eyes
             before = row.state if row is not None else None
+            now = self.now()
             if row is None:
                 row = DeviationRequest(case_id=c.id, requested_by=actor.id, story="",
-                                       evidence=[], created_at=self.now())
+                                       evidence=[], created_at=now)
                 s.add(row)
             row.state = "proposed" if four_eyes else "approved"
             row.clause, row.output, row.value = clause, output, to_json(value)
             row.ground, row.motivation, row.evidence = ground, motivation, list(evidence or [])
             row.trigger, row.proposed_by = trigger, actor.id
-            row.updated_at = self.now()
+            row.proposer_role, row.proposer_unit = actor.role, actor.unit
+            row.proposed_at = row.updated_at = now
+            row.decided_at = None if four_eyes else now
             s.flush()
             self.log(s, actor, "deviation.propose", "deviation", row.id, c, why=motivation,
                      before={"state": before}, after=views.deviation(row))
@@ -124,7 +138,8 @@ class Discretion(CaseService):
                 deviations=[*deviations, record], considerations=considerations)
             row.state = "approved"
             row.approved_by = actor.id
-            row.updated_at = self.now()
+            row.approver_role, row.approver_unit = actor.role, actor.unit
+            row.decided_at = row.updated_at = self.now()
             s.flush()
             self.log(s, actor, "deviation.approve", "deviation", row.id, c,
                      before={"state": "proposed"}, after={"state": "approved"})
@@ -139,15 +154,35 @@ class Discretion(CaseService):
             if row.state not in ("requested", "proposed"):
                 raise CaseError("MW804", f"request #{request_id} is already {row.state}",
                                 path="deviation", got=row.state)
-            if row.state == "proposed" and row.proposed_by == actor.id:
-                raise CaseError("MW808", "the proposer withdraws a proposal, an approver "
-                                "refuses it", path="deviation", got=actor.username)
+            if row.state == "proposed":
+                self._may_refuse(c, row, actor)
             before = row.state
-            row.state, row.reason, row.updated_at = "refused", reason, self.now()
+            row.state, row.reason = "refused", reason
+            row.decided_at = row.updated_at = self.now()
             s.flush()
             self.log(s, actor, "deviation.refuse", "deviation", row.id, c, why=reason,
                      before={"state": before}, after={"state": "refused"})
             return views.deviation(row)
+
+    def _may_refuse(self, c: Case, row: DeviationRequest, actor: Actor) -> None:
+        """A proposed deviation is refused by who may approve it: a different person, with the
+        role and unit the clause gives its approval to (a caseworker refuses only requests)."""
+        if actor.role not in APPROVERS:
+            raise CaseError("MW802", f"{person(actor.role)} may not refuse a proposed deviation: "
+                            "that is for a different person who may approve it (allowed: "
+                            f"{', '.join(APPROVERS)}); a caseworker refuses a citizen's "
+                            "request", path="deviation", got=actor.role)
+        if row.proposed_by == actor.id:
+            raise CaseError("MW808", "the proposer withdraws a proposal, an approver "
+                            "refuses it", path="deviation", got=actor.username)
+        clause = self.pinned(c).hardship[row.clause or ""]
+        approving = clause.approving()
+        if not fits(approving, actor):
+            unit = f" of unit {approving.unit!r}" if approving.unit else " of any unit"
+            raise DecisionError("MW707", f"clause {clause.name!r}: a proposed deviation is "
+                                f"refused by who may approve it, {person(approving.role)}"
+                                f"{unit}; {actor.record().describe()} may not",
+                                path="deviation.approver", got=actor.username)
 
     def withdraw_deviation(self, actor: Actor, request_id: int) -> dict[str, Any]:
         with self.db.transaction() as s:
@@ -196,7 +231,8 @@ class Discretion(CaseService):
                 c.peildatum, self.facts(s, c), assessment=assessment, deviations=deviations,
                 considerations=[*considerations, record])
             row = Consideration(case_id=c.id, clause=clause, motivation=motivation,
-                                by_id=actor.id, recorded_at=self.now())
+                                by_id=actor.id, by_role=actor.role, by_unit=actor.unit,
+                                recorded_at=self.now())
             s.add(row)
             s.flush()
             self.log(s, actor, "consider", "consideration", row.id, c, why=motivation,

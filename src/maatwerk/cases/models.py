@@ -2,7 +2,9 @@
 in ``maatwerk/cases/migrations``; these classes map it.
 
 Values of a case (facts, outputs, records) are stored as JSON in their exact form: amounts and
-decimals as strings, dates as ISO text. Times are UTC.
+decimals as strings, dates as ISO text. Times are stored in UTC (``UTC``: an aware time in any
+zone is converted on write, a naive one is taken as UTC) and read back as aware UTC times, on
+SQLite (which keeps no offset) as on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 # Ids are ``integer`` columns (32 bits on PostgreSQL): an id outside 1..MAX_ID cannot exist.
 MAX_ID = 2**31 - 1
@@ -31,8 +35,30 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(value: dt.datetime) -> dt.datetime:
+    """The same instant in UTC (a naive time is taken to be UTC)."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+class UTC(TypeDecorator[dt.datetime]):
+    """A time, stored in UTC and read back as an aware UTC time on every database."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None,
+                           dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: dt.datetime | None,
+                             dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else as_utc(value)
+
+
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, dt.datetime: UTC}
 
 
 class RegulationVersion(Base):
@@ -44,8 +70,9 @@ class RegulationVersion(Base):
     version: Mapped[str] = mapped_column(String(64))
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(200))
-    source: Mapped[str] = mapped_column(Text)
-    loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the whole text (tens of kB): loaded only when the version must be rebuilt from it
+    source: Mapped[str] = mapped_column(Text, deferred=True)
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
 
 
 class Unit(Base):
@@ -65,7 +92,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("subjects.id"))
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     unit: Mapped[Unit | None] = relationship(lazy="joined")
 
     @property
@@ -79,8 +106,8 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     label: Mapped[str] = mapped_column(String(100), default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTC)
     user: Mapped[User] = relationship(lazy="joined")
 
 
@@ -108,8 +135,8 @@ class Case(Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"))
     assigned_to: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     regulation_version: Mapped[RegulationVersion] = relationship(lazy="joined")
     subject: Mapped[Subject] = relationship(lazy="joined")
@@ -126,7 +153,7 @@ class Fact(Base):
     name: Mapped[str] = mapped_column(String(64))
     value: Mapped[Any] = mapped_column(JSON)
     source: Mapped[str] = mapped_column(String(100))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
@@ -144,7 +171,7 @@ class Decision(Base):
     deciding_layer: Mapped[dict[str, Any]] = mapped_column(JSON)
     document: Mapped[dict[str, Any]] = mapped_column(JSON)  # layers, trace, explanation, receipt
     regulation_version_id: Mapped[int] = mapped_column(ForeignKey("regulation_versions.id"))
-    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     decided_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
@@ -166,9 +193,17 @@ class DeviationRequest(Base):
     requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     approved_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the role and unit of the proposer and the approver when they acted (migration 0003): the
+    # clause's check sees them as they were, whatever their role is now
+    proposer_role: Mapped[str | None] = mapped_column(String(20))
+    proposer_unit: Mapped[str | None] = mapped_column(String(64))
+    approver_role: Mapped[str | None] = mapped_column(String(20))
+    approver_unit: Mapped[str | None] = mapped_column(String(64))
+    proposed_at: Mapped[dt.datetime | None] = mapped_column(UTC)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTC)  # approved or refused
     reason: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": revision}
@@ -180,7 +215,7 @@ class Assessment(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     record: Mapped[dict[str, Any]] = mapped_column(JSON)
     assessor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
 
 
 class Consideration(Base):
@@ -190,7 +225,9 @@ class Consideration(Base):
     clause: Mapped[str] = mapped_column(String(64))
     motivation: Mapped[str] = mapped_column(Text)
     by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    by_role: Mapped[str | None] = mapped_column(String(20))  # as they were (migration 0003)
+    by_unit: Mapped[str | None] = mapped_column(String(64))
+    recorded_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
 
 
 class Objection(Base):
@@ -201,9 +238,9 @@ class Objection(Base):
     grounds: Mapped[str] = mapped_column(Text)
     state: Mapped[str] = mapped_column(String(20))  # lodged | upheld | rejected | withdrawn
     lodged_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    lodged_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    lodged_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTC)
     outcome: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -218,6 +255,9 @@ class Deadline(Base):
     due: Mapped[dt.date] = mapped_column(Date, index=True)
     met_on: Mapped[dt.date | None] = mapped_column(Date)
     reference: Mapped[str] = mapped_column(String(200), default="")
+    # a term that ended unmet (migration 0003): 'withdrawn' (the case was withdrawn)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    closed_as: Mapped[str | None] = mapped_column(String(20))
 
 
 class AuditEntry(Base):
@@ -225,7 +265,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(UTC)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
     case_id: Mapped[int | None] = mapped_column(Integer, index=True)

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from maatwerk.cases.db import upsert
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import RegulationVersion
 from maatwerk.engine.check import load_checked
@@ -48,14 +49,15 @@ class Registry:
         return reg
 
     def store(self, session: Session, reg: Regulation) -> RegulationVersion:
-        """The stored version of ``reg``, stored now if it was not."""
-        found = session.execute(select(RegulationVersion).where(
-            RegulationVersion.sha256 == reg.sha256)).scalar_one_or_none()
+        """The stored version of ``reg``, stored now if it was not (by whichever of two
+        transactions at the same moment comes first; the other uses it)."""
+        query = select(RegulationVersion).where(RegulationVersion.sha256 == reg.sha256)
+        found = session.execute(query).scalar_one_or_none()
         if found is None:
-            found = RegulationVersion(regulation=reg.id, version=reg.version, sha256=reg.sha256,
-                                      title=reg.title.nl, source=reg.source.text)
-            session.add(found)
-            session.flush()
+            upsert(session, RegulationVersion, {
+                "regulation": reg.id, "version": reg.version, "sha256": reg.sha256,
+                "title": reg.title.nl, "source": reg.source.text}, "sha256")
+            found = session.execute(query).scalar_one()
         return found
 
     def pinned(self, version: RegulationVersion) -> Regulation:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from maatwerk.cases.deadlines import status
 from maatwerk.cases.models import (
     AuditEntry,
     Case,
@@ -13,15 +14,12 @@ from maatwerk.cases.models import (
     DeviationRequest,
     Fact,
     Objection,
+    as_utc,
 )
 
 
 def _time(value: dt.datetime | None) -> str | None:
-    if value is None:
-        return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.isoformat()
+    return None if value is None else as_utc(value).isoformat()
 
 
 def case(c: Case) -> dict[str, Any]:
@@ -32,7 +30,8 @@ def case(c: Case) -> dict[str, Any]:
         "subject": {"kind": c.subject.kind, "pseudonym": c.subject.pseudonym,
                     "label": c.subject.label},
         "state": c.state, "channel": c.channel, "peildatum": c.peildatum.isoformat(),
-        "received_on": c.received_on.isoformat(), "assigned_to": c.assigned_to,
+        "received_on": c.received_on.isoformat(), "unit_id": c.unit_id,
+        "assigned_to": c.assigned_to,
         "created_at": _time(c.created_at), "updated_at": _time(c.updated_at),
         "revision": c.revision,
     }
@@ -55,7 +54,15 @@ def deviation(r: DeviationRequest) -> dict[str, Any]:
             "ground": r.ground, "motivation": r.motivation, "evidence": r.evidence,
             "requested_by": r.requested_by, "proposed_by": r.proposed_by,
             "approved_by": r.approved_by, "reason": r.reason,
+            "proposer": _as(r.proposer_role, r.proposer_unit),
+            "approver": _as(r.approver_role, r.approver_unit),
+            "proposed_at": _time(r.proposed_at), "decided_at": _time(r.decided_at),
             "created_at": _time(r.created_at), "updated_at": _time(r.updated_at)}
+
+
+def _as(role: str | None, unit: str | None) -> dict[str, str | None] | None:
+    """The role and unit someone acted in."""
+    return None if role is None else {"role": role, "unit": unit}
 
 
 def objection(o: Objection) -> dict[str, Any]:
@@ -65,12 +72,14 @@ def objection(o: Objection) -> dict[str, Any]:
             "decided_at": _time(o.decided_at), "outcome": o.outcome}
 
 
-def deadline(d: Deadline, today: dt.date | None = None) -> dict[str, Any]:
-    today = today or dt.date.today()
-    status = "met" if d.met_on else ("overdue" if d.due < today else "due")
+def deadline(d: Deadline, today: dt.date) -> dict[str, Any]:
+    """A term as of ``today`` (the case file's date)."""
     return {"kind": d.kind, "label": d.label, "starts": d.starts.isoformat(),
             "due": d.due.isoformat(), "met_on": d.met_on.isoformat() if d.met_on else None,
-            "reference": d.reference, "status": status, "case_id": d.case_id}
+            "closed_on": d.closed_on.isoformat() if d.closed_on else None,
+            "reference": d.reference,
+            "status": status(d.kind, d.due, d.met_on, d.closed_as, today),
+            "case_id": d.case_id}
 
 
 def audit(e: AuditEntry) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from maatwerk.cases import views
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import Case, Deadline, DeviationRequest
-from maatwerk.cases.service import Actor, CaseService
+from maatwerk.cases.service import Actor, CaseService, fits
 from maatwerk.cases.workflow import STAFF
 from maatwerk.engine.format import text
 from maatwerk.spec.values import to_json
@@ -23,7 +23,8 @@ class WorkList(CaseService):
         """Open cases, the one with the nearest open term first."""
         with self.db.reading() as s:
             nearest = (select(Deadline.case_id, func.min(Deadline.due).label("due"))
-                       .where(Deadline.met_on.is_(None)).group_by(Deadline.case_id).subquery())
+                       .where(Deadline.met_on.is_(None), Deadline.closed_on.is_(None))
+                       .group_by(Deadline.case_id).subquery())
             rows = s.execute(select(Case, nearest.c.due).outerjoin(
                 nearest, nearest.c.case_id == Case.id).where(Case.state.in_(OPEN))
                 .order_by(nearest.c.due.is_(None), nearest.c.due, Case.id).limit(limit)
@@ -39,18 +40,26 @@ class WorkList(CaseService):
             return out
 
     def inbox(self, actor: Actor) -> list[dict[str, Any]]:
-        """Proposals by others waiting for an approval this person may give."""
+        """Proposals by others waiting for an approval this person may give: those whose
+        clause gives its approval to their role and unit."""
         if actor.role not in ("approver", "manager"):
             return []
         with self.db.reading() as s:
-            rows = s.execute(select(DeviationRequest, Case.reference).join(
+            rows = s.execute(select(DeviationRequest, Case).join(
                 Case, Case.id == DeviationRequest.case_id).where(
                 DeviationRequest.state == "proposed",
-                DeviationRequest.proposed_by != actor.id).order_by(DeviationRequest.id)).all()
-            people = self.users(s, {r.proposed_by for r, _ in rows})
-            return [{**views.deviation(r), "reference": ref,
+                DeviationRequest.proposed_by != actor.id).order_by(DeviationRequest.id)
+            ).unique().all()
+            mine = [(r, c) for r, c in rows if self.approves(c, r.clause, actor)]
+            people = self.users(s, {r.proposed_by for r, _ in mine})
+            return [{**views.deviation(r), "reference": c.reference,
                      "proposer": people[r.proposed_by].username if r.proposed_by in people
-                     else None} for r, ref in rows]
+                     else None} for r, c in mine]
+
+    def approves(self, c: Case, clause: str | None, actor: Actor) -> bool:
+        """Whether ``actor`` may approve a deviation of ``c`` under ``clause``."""
+        found = self.pinned(c).hardship.get(clause or "")
+        return found is not None and fits(found.approving(), actor)
 
     def current(self, actor: Actor, case_id: int) -> dict[str, Any]:
         """The case's decision as it stands now (not stored), with its trace."""
@@ -65,14 +74,12 @@ class WorkList(CaseService):
         output's current value and bounds."""
         with self.db.reading() as s:
             c = self.case_row(s, actor, case_id)
-            reg = self.registry.pinned(c.regulation_version)
+            reg = self.pinned(c)
             decider = self.registry.decider(c.regulation_version)
             decision = self.compute(s, c)
             out = []
             for clause in reg.hardship.values():
-                d = clause.decider
-                if clause.level != "individual" or d.role != actor.role or (
-                        d.unit is not None and d.unit != actor.unit):
+                if clause.level != "individual" or not fits(clause.decider, actor):
                     continue
                 outputs = []
                 for output in clause.bounds:

@@ -123,11 +123,17 @@ def _describe(type_: Type) -> str:
 
 
 def to_json(value: Any) -> Any:
-    """A value as JSON: amounts and decimals as exact strings, dates as ISO text."""
+    """A value as JSON: amounts and decimals as exact strings, dates as ISO text. A binary float
+    (a rate or share computed for a chart, never a value of a case) is written as the shortest
+    decimal that reads back as the same float (0.1 as "0.1", not its exact binary expansion)."""
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, float):
+        number = Decimal(repr(value))
+        return format(number, "f") if number.is_finite() and abs(number.adjusted()) < 30 else (
+            str(number))
     if isinstance(value, Fraction):
         return f"{value.numerator}/{value.denominator}"
     if isinstance(value, dt.date):

@@ -39,8 +39,8 @@ def questions(reg: Regulation, lang: str, library: Library) -> list[dict[str, An
             for n, i in needed.items()]
 
 
-def _default_date(reg: Regulation) -> dt.date:
-    today = dt.date.today()
+def _default_date(reg: Regulation, today: dt.date) -> dt.date:
+    """The case file's date, or the nearest date the regulation applies on."""
     if reg.valid_on(today):
         return today
     return reg.valid_until if reg.valid_until and today > reg.valid_until else reg.valid_from
@@ -57,10 +57,11 @@ def start(request: Request) -> dict[str, Any]:
 
 @page(router, "/burger/regelingen/{regulation}", "citizen/form.html")
 def form(regulation: str, request: Request) -> dict[str, Any]:
-    reg = casefile(request).registry.get(regulation)
+    files = casefile(request)
+    reg = files.registry.get(regulation)
     lang = language(request)
     return {"regulation": summary(reg), "questions": questions(reg, lang, _library(request)),
-            "peildatum": _default_date(reg).isoformat(), "values": {}}
+            "peildatum": _default_date(reg, files.today()).isoformat(), "values": {}}
 
 
 def _library(request: Request) -> Library:
@@ -74,11 +75,12 @@ def _given(reg: Regulation, params: Any, library: Library) -> dict[str, Any]:
 @page(router, "/burger/regelingen/{regulation}/uitkomst", "citizen/result.html")
 def result(regulation: str, request: Request) -> Any:
     """The outcome of the answers so far, with the explanation and what is still needed."""
-    reg = casefile(request).registry.get(regulation)
+    files = casefile(request)
+    reg = files.registry.get(regulation)
     lang = language(request)
     params = request.query_params
     values = _given(reg, params, _library(request))
-    peildatum = params.get("peildatum") or _default_date(reg).isoformat()
+    peildatum = params.get("peildatum") or _default_date(reg, files.today()).isoformat()
     base: dict[str, Any] = {"regulation": summary(reg),
                             "questions": questions(reg, lang, _library(request)),
                             "values": values, "peildatum": peildatum}
