@@ -98,7 +98,7 @@ def condition_features(reg: Regulation, output: str) -> list[Feature]:
         if f is not None:
             found.append(f)
     for name in reg.order:
-        if name == output or name in overridden or name in reg.outputs:
+        if name == output or name in overridden:
             continue
         if output in reachable(reg.dependencies, [name]):
             continue

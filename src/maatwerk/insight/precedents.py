@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maatwerk.cases.models import Case, Decision, DeviationRequest, Fact
@@ -58,18 +58,32 @@ def regulation_of(case: Case) -> Regulation:
 
 
 def facts_of(s: Session, case_id: int) -> dict[str, Any]:
-    rows = s.execute(select(Fact.name, Fact.value).where(Fact.case_id == case_id)
-                     .order_by(Fact.id))
-    return {name: value for name, value in rows}
+    """A case's facts as they stand (a later record of a fact supersedes an earlier one)."""
+    return _here(s, case_id)[0]
+
+
+def _here(s: Session, case_id: int) -> tuple[dict[str, Any], int | None]:
+    """The case's facts and, in the same statement, the newest decision's id (None when the
+    case has no facts)."""
+    newest = select(func.max(Decision.id)).scalar_subquery()
+    found: dict[str, Any] = {}
+    top: int | None = None
+    for name, value, latest in s.execute(select(Fact.name, Fact.value, newest)
+                                         .where(Fact.case_id == case_id).order_by(Fact.id)):
+        found[name] = value
+        top = latest
+    return found, top
 
 
 def search(s: Session, case: Case, reg: Regulation | None = None, limit: int = 5) -> Found:
     """The precedents of ``case`` (see the module); ``reg`` gives the facts compared (default:
-    the version the case is pinned to)."""
+    the version the case is pinned to). Four statements: the case's facts (with the newest
+    decision's id), the cases shown with their standing decisions, their facts, their
+    requests — and, when something was decided since the last search, the index's update."""
     reg = reg or regulation_of(case)
     index = index_for(s, case.regulation, fact_features(reg))
-    here = facts_of(s, case.id)
-    near, deviated = index.lookup(s, here, limit, exclude=case.id)
+    here, newest = _here(s, case.id)
+    near, deviated = index.lookup(s, here, limit, exclude=case.id, newest=newest)
     shown = _details(s, {h.case_id for h in near} | {h.case_id for h in deviated}, here)
     return Found([{**shown[h.case_id], "distance": round(h.distance, 3)} for h in near
                   if h.case_id in shown],
@@ -85,31 +99,35 @@ def precedents(s: Session, case: Case, limit: int = 5) -> list[dict[str, Any]]:
 def _details(s: Session, ids: set[int], here: dict[str, Any]) -> dict[int, dict[str, Any]]:
     if not ids:
         return {}
-    cases = {c.id: c for c in s.execute(select(Case).where(Case.id.in_(ids))).scalars()}
     standing: dict[int, Any] = {}
-    # only the layers of the document: the trace and explanation are large
-    for d in s.execute(select(Decision.case_id, Decision.kind, Decision.status,
-                              Decision.outputs, Decision.deciding_layer, Decision.decided_at,
+    # the case's columns and its standing decision, of which only the layers of the document
+    # (its trace and explanation are large)
+    for d in s.execute(select(Case.id, Case.reference, Case.state, Case.peildatum,
+                              Decision.kind, Decision.status, Decision.outputs,
+                              Decision.deciding_layer, Decision.decided_at,
                               Decision.document["layers"].label("layers"))
-                       .where(Decision.case_id.in_(ids), Decision.kind.in_(DECIDED))
+                       .join(Decision, Decision.case_id == Case.id)
+                       .where(Case.id.in_(ids), Decision.kind.in_(DECIDED))
                        .order_by(Decision.id)):
-        standing[d.case_id] = d
+        standing[d.id] = d
     requests: dict[int, list[dict[str, Any]]] = {}
-    for r in s.execute(select(DeviationRequest).where(DeviationRequest.case_id.in_(ids))
-                       .order_by(DeviationRequest.id)).scalars():
-        requests.setdefault(r.case_id, []).append({
-            "clause": r.clause, "output": r.output, "value": r.value, "ground": r.ground,
-            "state": r.state, "trigger": r.trigger})
+    r = DeviationRequest
+    for case_id, clause, output, value, ground, state, trigger in s.execute(
+            select(r.case_id, r.clause, r.output, r.value, r.ground, r.state, r.trigger)
+            .where(r.case_id.in_(ids)).order_by(r.id)):
+        requests.setdefault(case_id, []).append({
+            "clause": clause, "output": output, "value": value, "ground": ground,
+            "state": state, "trigger": trigger})
     facts: dict[int, dict[str, Any]] = {}
     for case_id, name, value in s.execute(select(Fact.case_id, Fact.name, Fact.value).where(
             Fact.case_id.in_(ids)).order_by(Fact.id)):
         facts.setdefault(case_id, {})[name] = value
-    return {i: _shown(cases[i], standing[i], requests.get(i, []), facts.get(i, {}), here)
-            for i in ids if i in cases and i in standing}
+    return {i: _shown(d, requests.get(i, []), facts.get(i, {}), here)
+            for i, d in standing.items()}
 
 
-def _shown(case: Case, decision: Any, requests: list[dict[str, Any]],
-           facts: dict[str, Any], here: dict[str, Any]) -> dict[str, Any]:
+def _shown(decision: Any, requests: list[dict[str, Any]], facts: dict[str, Any],
+           here: dict[str, Any]) -> dict[str, Any]:
     layers = decision.layers or []
     categories = [{"id": c.get("id"), "label": c.get("label")}
                   for layer in layers for c in layer.get("categories", [])]
@@ -122,8 +140,8 @@ def _shown(case: Case, decision: Any, requests: list[dict[str, Any]],
     top = max(deciding.values(), key=LAYERS.index, default=None)
     decided_at = decision.decided_at
     return {
-        "id": case.id, "reference": case.reference, "state": case.state,
-        "peildatum": case.peildatum.isoformat(),
+        "id": decision.id, "reference": decision.reference, "state": decision.state,
+        "peildatum": decision.peildatum.isoformat(),
         "decided_on": decided_at.date().isoformat() if isinstance(decided_at, dt.datetime)
         else None,
         "kind": decision.kind, "status": decision.status, "outputs": decision.outputs,
