@@ -19,7 +19,8 @@ DB_OPTION = click.option("--db", "db_url", default=None, metavar="URL",
 @click.option("--regulations", "paths", multiple=True, type=click.Path(),
               help="A regulation folder (repeatable; default: $MAATWERK_REGULATIONS or "
                    "regulations).")
-@click.option("--workers", default=1, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(min=0),
+              help="Worker processes (0: one per CPU core).")
 def serve(db_url: str | None, host: str, port: int, paths: Sequence[str], workers: int) -> None:
     """Serve the REST API (and the web pages) on HOST:PORT, migrating the database first."""
     import os
@@ -34,8 +35,10 @@ def serve(db_url: str | None, host: str, port: int, paths: Sequence[str], worker
         os.environ["MAATWERK_REGULATIONS"] = ":".join(paths)
     upgrade(Database(db_url))
     click.echo(f"maatwerk serving on http://{host}:{port} (API: http://{host}:{port}/api/docs)")
-    uvicorn.run("maatwerk.web.asgi:app", host=host, port=port, workers=workers,
-                log_level="warning")
+    # uvloop and httptools when installed (uvicorn's "auto"); no access log: at the "warning"
+    # level it would print nothing, yet uvicorn would format every request's line for it.
+    uvicorn.run("maatwerk.web.asgi:app", host=host, port=port,
+                workers=workers or os.cpu_count() or 1, log_level="warning", access_log=False)
 
 
 @cli.group()

@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from fastapi.telemetry import TelemetryConfig
+from opentelemetry import _logs, metrics, trace
 from starlette.middleware.sessions import SessionMiddleware
 
 from maatwerk import __version__
@@ -29,6 +31,21 @@ from maatwerk.web.pages import (
 from maatwerk.web.settings import Settings
 
 
+def telemetry() -> TelemetryConfig | None:
+    """FastAPI's own OpenTelemetry when OpenTelemetry is set up before the app is made (a
+    provider configured, as ``opentelemetry-instrument`` does); else off, for otherwise FastAPI
+    looks on every request for providers that are not there."""
+    try:
+        from fastapi.telemetry._api import _unconfigured  # FastAPI's own test of "not set up"
+    except ImportError:  # pragma: no cover - moved in some FastAPI: keep its defaults
+        return None
+    providers = (trace.get_tracer_provider(), metrics.get_meter_provider(),
+                 _logs.get_logger_provider())
+    if any(not _unconfigured(provider) for provider in providers):
+        return None  # FastAPI's defaults
+    return {"tracing": False, "metrics": False, "logs": False}
+
+
 def create_app(settings: Settings | None = None, *, migrate: bool = True,
                db: Database | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
@@ -39,12 +56,13 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     app = FastAPI(title="maatwerk", version=__version__, openapi_url="/api/openapi.json",
                   docs_url="/api/docs", redoc_url=None, responses=errors.responses(),
                   description="Regulations as code with maatwerk as a declared, bounded and "
-                              "audited part of every decision.")
+                              "audited part of every decision.", telemetry=telemetry())
     app.state.casefile = CaseFile(database, registry, settings.secret_bytes())
     app.state.settings = settings
     app.add_middleware(SessionMiddleware, secret_key=settings.secret_bytes().decode(),
                        session_cookie="maatwerk_session", same_site="lax",
                        https_only=settings.secure_cookies)
+    app.add_middleware(regulations.DecideLane)  # outermost: before the session and the routes
     errors.install(app)
     for module in (auth, regulations, cases, public, citizen, worker, manager, policy,
                    simulation, register, proposals):
