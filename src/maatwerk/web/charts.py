@@ -316,16 +316,24 @@ def funnel(name: str, data: dict[str, Any], *, title: str, description: str, x_t
              for p in points if p["rate"] is not None]
     if not drawn or data["target"] is None:
         return _chart(name, title, description, None, columns, rows, lang)
+    spec = _funnel_spec(data, drawn, x_title=x_title, y_title=y_title, words=words)
+    return replace(_chart(name, title, description, spec, columns, rows, lang), below=True)
+
+
+def _funnel_spec(data: dict[str, Any], drawn: list[dict[str, Any]], *, x_title: str,
+                 y_title: str, words: dict[str, str]) -> dict[str, Any]:
+    """The layers of a funnel plot: the limit lines, the target, the points, the outliers'
+    names."""
     limits = [{"cases": line["cases"], "side": side, "level": words[level],
                "rate": line[f"{side}_{suffix}"]}
               for line in data["lines"] for side in ("low", "high")
               for level, suffix in (("level_95", "95"), ("level_998", "998"))]
     kinds = [words[k] for k in ("within", "warning", "outlier")]
-    top = max((int(p["cases"]) for p in points), default=1)
+    top = max((int(p["cases"]) for p in data["points"]), default=1)
     x = {"field": "cases", "type": "quantitative", "title": x_title,
          "scale": {"domain": [0, math.ceil(top * 1.1)]}, "axis": {"format": "d"}}
     y = {"field": "rate", **_value_axis(y_title, True)}
-    spec = {"width": WIDTH, "height": HEIGHT, "layer": [
+    return {"width": WIDTH, "height": HEIGHT, "layer": [
         {"data": {"values": _values(limits)}, "mark": {"type": "line", "color": MUTED,
                                                        "strokeWidth": 1.5},
          "encoding": {"x": x, "y": y, "detail": {"field": "side"},
@@ -352,4 +360,3 @@ def funnel(name: str, data: dict[str, Any], *, title: str, description: str, x_t
                   "fontSize": 12},
          "encoding": {"x": x, "y": y, "text": {"field": "name"}}},
     ], "resolve": {"scale": {"color": "independent", "shape": "independent"}}}
-    return replace(_chart(name, title, description, spec, columns, rows, lang), below=True)

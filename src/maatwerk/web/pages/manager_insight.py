@@ -39,17 +39,16 @@ def dilemma_charts(monitor: dict[str, Any], titles: dict[str, str],
         return translate(lang, key)
 
     about = t("chart_desc")
-    teams = [{"who": f"{x['team']} ({_title(titles, r['regulation'])})", "share": x["share"]}
+    teams = [{"who": f"{x['team']} ({r['regulation']})", "share": x["share"]}
              for r in monitor["equality"]["regulations"] for x in r["teams"]]
-    lead = [{"what": f"{_title(titles, x['regulation'])} — {t('discretion_' + x['discretion'])}",
+    lead = [{"what": f"{x['regulation']} — {t('discretion_' + x['discretion'])}",
              "measure": t(m), "days": x[f"{m}_days"]}
             for x in monitor["efficiency"]["lead_times"] for m in ("median", "p90")]
-    objected = [{"what": f"{_title(titles, x['regulation'])} — "
-                         f"{t('discretion_' + x['discretion'])}",
+    objected = [{"what": f"{x['regulation']} — {t('discretion_' + x['discretion'])}",
                  "measure": t(m), "share": x[m]}
                 for x in monitor["transparency"]["objections"]["by_discretion"]
                 for m in ("objection_rate", "upheld_share")]
-    manual = [{"who": f"{x['team']} ({_title(titles, x['regulation'])})", "share": x["share"]}
+    manual = [{"who": f"{x['team']} ({x['regulation']})", "share": x["share"]}
               for x in monitor["efficiency"]["manual"]["team"]]
     return {
         "equality_teams": charts.bars(
@@ -109,14 +108,8 @@ def dynamics_charts(signals: dict[str, Any], titles: dict[str, str],
     by_month = [{"month": m["month"], "what": f"{r['clause']} / {r['ground']}",
                  "approved": m["approved"]} for r in recurring for m in r["by_month"]]
     return {
-        "grants": [{"regulation": c["regulation"], "chart": charts.bars(
-            f"grants-{c['regulation']}",
-            [{"channel": ch["channel"], "measure": t(m), "share": ch[m]}
-             for ch in c["channels"] for m in ("grant_rate", "offer_rate")],
-            category="channel", value="share", series="measure",
-            category_title=t("channel"), value_title=t("share"), series_title=t("measure"),
-            title=f"{t('grant_by_channel')}: {_title(titles, c['regulation'])}",
-            description=about, share=True, lang=lang)} for c in signals["citizens"]],
+        "grants": [{"regulation": c["regulation"], "chart": _grants(c, titles, lang)}
+                   for c in signals["citizens"]],
         "refusals": charts.funnel(
             "refusal-funnel", signals["caseworkers"]["refusal_funnel"],
             title=t("refusal_funnel"), description=t("funnel_desc"), x_title=t("proposals"),
@@ -144,3 +137,18 @@ def dynamics_charts(signals: dict[str, Any], titles: dict[str, str],
             title=t("recurring_chart"), description=about, domain=_span(by_month),
             lang=lang),
     }
+
+
+def _grants(found: dict[str, Any], titles: dict[str, str], lang: str) -> charts.Chart:
+    """Grant rates per channel: of requests and of offers."""
+    def t(key: str) -> str:
+        return translate(lang, key)
+
+    return charts.bars(
+        f"grants-{found['regulation']}",
+        [{"channel": ch["channel"], "measure": t(m), "share": ch[m]}
+         for ch in found["channels"] for m in ("grant_rate", "offer_rate")],
+        category="channel", value="share", series="measure", category_title=t("channel"),
+        value_title=t("share"), series_title=t("measure"),
+        title=f"{t('grant_by_channel')}: {_title(titles, found['regulation'])}",
+        description=t("chart_desc"), share=True, lang=lang)
