@@ -82,7 +82,7 @@ def test_the_filter_english_and_nothing_above_the_threshold(web: Site) -> None:
     wrong = web.client.get(f"{URL}.json?drempel=nul&precisie=2&van=gisteren",
                            headers=web.as_("pim")).json()
     assert len(wrong["problems"]) == 3
-    assert wrong["options"]["threshold"] == 10 and wrong["options"]["min_precision"] == "0.5"
+    assert wrong["options"]["threshold"] == 10 and wrong["options"]["min_precision"] == "0.3"
 
 
 def test_who_may_see_the_proposals(web: Site) -> None:

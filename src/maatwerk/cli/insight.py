@@ -22,7 +22,7 @@ from maatwerk.cli.server import DB_OPTION
               help="Only cases decided on or before this day.")
 @click.option("--threshold", default=10, show_default=True, type=click.IntRange(2),
               help="Deviations a cluster needs within the period.")
-@click.option("--min-precision", default=0.5, show_default=True,
+@click.option("--min-precision", default=0.3, show_default=True,
               type=click.FloatRange(0, 1), help="Share of a cluster's cases that had the "
               "deviation.")
 @click.option("--max-tests", default=3, show_default=True, type=click.IntRange(1, 6),
