@@ -25,6 +25,8 @@ from tests.cases.helpers import (
 
 OPEN = ("received", "in_progress", "investigation", "proposal")
 PREPARING = (*OPEN, "objection")
+CLAIMABLE = ("received", "in_progress", "investigation", "proposal", "decided", "announced",
+             "objection", "objection_decided")  # every state but withdrawn
 
 # The workflow as docs/case-file.md describes it: the states an action is possible in, and who
 # may take it. (refuse_deviation is also open to the caseworker, who may refuse a citizen's
@@ -48,6 +50,10 @@ DOCUMENTED: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "object": (("announced",), ("citizen",)),
     "decide_objection": (("objection",), ("approver", "manager")),
     "withdraw": (OPEN, ("citizen",)),
+    "lodge_claim": (CLAIMABLE, ("citizen", "caseworker")),
+    "accept_claim": (CLAIMABLE, ("caseworker",)),
+    "refuse_claim": (CLAIMABLE, ("caseworker",)),
+    "withdraw_claim": (CLAIMABLE, ("citizen", "caseworker")),
 }
 ROLES = ("citizen", "caseworker", "approver", "manager", "policy_maker", "administrator")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from maatwerk.cases.claims import Claims
 from maatwerk.cases.discretion import Discretion
 from maatwerk.cases.lifecycle import Lifecycle
 from maatwerk.cases.reading import Reading
@@ -9,6 +10,6 @@ from maatwerk.cases.submission import Submission
 from maatwerk.cases.worklist import WorkList
 
 
-class CaseFile(Submission, Lifecycle, Discretion, Reading, WorkList):
-    """Every action on cases (``Submission``, ``Lifecycle``, ``Discretion``), reading them
-    (``Reading``) and the work views (``WorkList``), on the shared ``CaseService``."""
+class CaseFile(Submission, Lifecycle, Discretion, Claims, Reading, WorkList):
+    """Every action on cases (``Submission``, ``Lifecycle``, ``Discretion``, ``Claims``), reading
+    them (``Reading``) and the work views (``WorkList``), on the shared ``CaseService``."""

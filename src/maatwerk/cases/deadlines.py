@@ -15,6 +15,12 @@ driving test's report) is not started by it.
 
 The objection term is the citizen's, not work of the organisation: when it passes unused it is
 ``expired``, never overdue. Withdrawing a case closes its open terms (``closed_as``).
+
+A claim on a fact has a term of its own (kind ``verificatietermijn_<claim id>``): it is verified
+within the case's earliest open decision term, if there is one (the decision must rest on
+verified facts, Awb art. 3:2), and in any case within eight weeks (Awb art. 4:13: a reasonable
+term, which has passed after eight weeks; a claim after the decision asks, in effect, for a new
+decision). Accepting or refusing it meets it; only that does: deciding the case does not.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ OBJECTION = "bezwaartermijn"
 OBJECTION_DECISION = "beslistermijn_bezwaar"
 PARTY_TERMS = frozenset({OBJECTION})  # terms of the citizen: expired when unused, never overdue
 AWB_DECISION_WEEKS = 8
+CLAIM = "verificatietermijn"  # a claim's term: kind 'verificatietermijn_<claim id>'
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,28 @@ def on_object(announced: dt.date) -> list[Term]:
                  "Awb art. 7:10 lid 1")]
 
 
+def claim_kind(claim_id: int) -> str:
+    """The kind of the term of claim ``claim_id`` (one term per claim)."""
+    return f"{CLAIM}_{claim_id}"
+
+
+def is_claim(kind: str) -> bool:
+    return kind.startswith(CLAIM + "_")
+
+
+def on_claim(claim_id: int, fact: str, day: dt.date,
+             open_terms: list[tuple[str, dt.date]]) -> Term:
+    """The term of a claim lodged on ``day``, given the case's open terms (kind, due): the
+    earliest open decision term, at most eight weeks, never before ``day``."""
+    due = day + dt.timedelta(weeks=AWB_DECISION_WEEKS)
+    reference = "Awb art. 4:13 lid 2 (redelijke termijn, uiterlijk 8 weken)"
+    work = [d for kind, d in open_terms if kind not in PARTY_TERMS and not is_claim(kind)]
+    if work and min(work) < due:
+        due = max(day, min(work))
+        reference = "Awb art. 3:2 en 4:13 (binnen de beslistermijn van de zaak)"
+    return Term(claim_kind(claim_id), f"Verificatie gegeven {fact}", day, due, reference)
+
+
 def closed_by(action: str) -> str | None:
     """Why an action ends the open terms unmet ('withdrawn'), or None."""
     return "withdrawn" if action == "withdraw" else None
@@ -93,7 +122,8 @@ def status(kind: str, due: dt.date, met_on: dt.date | None, closed_as: str | Non
 
 
 def met_by(action: str, reg: Regulation) -> set[str] | None:
-    """The kinds of term an action meets (None: every open term but the objection terms)."""
+    """The kinds of term an action meets (None: every open term but the objection terms and the
+    terms of claims)."""
     if action == "record_assessment" and reg.assessment is not None:
         return {n for n, d in reg.assessment.deadlines.items() if d.start == "melding"}
     if action == "decide":

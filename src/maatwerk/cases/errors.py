@@ -22,6 +22,7 @@ CASE_CODES: dict[str, tuple[str, int]] = {
     "MW807": ("not signed in, or the credentials are wrong", 401),
     "MW808": ("separation of duties: this must be done by someone else", 403),
     "MW809": ("the request is invalid", 422),
+    "MW810": ("a claim on this fact is already pending", 409),
 }
 
 

@@ -18,7 +18,14 @@ from sqlalchemy.orm import Session
 
 from maatwerk.cases import deadlines, views
 from maatwerk.cases.errors import CaseError
-from maatwerk.cases.models import Case, Deadline, Decision, DeviationRequest, Objection
+from maatwerk.cases.models import (
+    DECIDED_KINDS,
+    Case,
+    Deadline,
+    Decision,
+    DeviationRequest,
+    Objection,
+)
 from maatwerk.cases.service import Actor, CaseService
 
 
@@ -123,7 +130,7 @@ class Lifecycle(CaseService):
 
     def _last_decision(self, s: Session, c: Case) -> Decision:
         found = s.execute(select(Decision).where(
-            Decision.case_id == c.id, Decision.kind.in_(("decision", "redecision")))
+            Decision.case_id == c.id, Decision.kind.in_(DECIDED_KINDS))
             .order_by(Decision.id.desc()).limit(1)).scalar_one_or_none()
         if found is None:
             raise CaseError("MW805", "the case has no decision yet", path="decision")

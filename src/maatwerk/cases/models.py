@@ -157,6 +157,11 @@ class Fact(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
 
 
+# The kinds of decision that stand: the case's decision is the latest of them (a proposal only
+# prepares one). A correction is the decision taken again after a claim on a fact was accepted.
+DECIDED_KINDS = ("decision", "redecision", "correction")
+
+
 class Decision(Base):
     """A decision with all its layers, its deciding layer and its receipt."""
 
@@ -165,7 +170,7 @@ class Decision(Base):
     __table_args__ = (Index("ix_decisions_kind_case", "kind", "case_id", "decided_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))  # proposal | decision | objection | redecision
+    kind: Mapped[str] = mapped_column(String(30))  # proposal | decision | redecision | correction
     status: Mapped[str] = mapped_column(String(20))
     outputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     deciding_layer: Mapped[dict[str, Any]] = mapped_column(JSON)
@@ -204,6 +209,35 @@ class DeviationRequest(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": revision}
+
+
+class Claim(Base):
+    """A claim on a fact of a case: the citizen (or a caseworker on her behalf) says a recorded
+    value is wrong and proposes the right one; pending until a caseworker accepts or refuses it,
+    or the claimant withdraws it (migration 0004)."""
+
+    __tablename__ = "claims"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    fact: Mapped[str] = mapped_column(String(64))
+    value: Mapped[Any] = mapped_column(JSON)  # the proposed value
+    disputed: Mapped[Any] = mapped_column(JSON, nullable=True)  # the value recorded when lodged
+    disputed_source: Mapped[str] = mapped_column(String(100), default="")
+    reason: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    state: Mapped[str] = mapped_column(String(20), index=True)  # pending|accepted|refused|withdrawn
+    lodged_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lodged_role: Mapped[str] = mapped_column(String(20))  # citizen, or staff on her behalf
+    lodged_at: Mapped[dt.datetime] = mapped_column(UTC, default=utcnow)
+    handled_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(UTC)
+    outcome: Mapped[str] = mapped_column(Text, default="")  # why refused or withdrawn
+    fact_id: Mapped[int | None] = mapped_column(ForeignKey("facts.id"))  # recorded on accepting
+    previous_decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("decisions.id"))  # the correction
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": revision}

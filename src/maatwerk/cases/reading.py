@@ -1,5 +1,8 @@
 """Reading the case file: a case with its whole record, lists of cases and terms, a case's audit
-trail and the verification of the chain. Everything as of the case file's date."""
+trail and the verification of the chain. Everything as of the case file's date.
+
+A case's decisions each say whether they are ``provisional``: a pending claim disputes a fact
+they rest on (``disputed`` names the claims; see ``maatwerk.cases.provisional``)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import false, func, select
 
-from maatwerk.cases import audit, deadlines, views
+from maatwerk.cases import audit, deadlines, provisional, views
+from maatwerk.cases.claims import claims_of
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import (
     Assessment,
@@ -56,6 +60,8 @@ class Reading(CaseService):
             data["deadlines"] = [views.deadline(d, today) for d in s.execute(
                 select(Deadline).where(Deadline.case_id == c.id).order_by(Deadline.due)
             ).scalars()]
+            data["claims"] = claims_of(s, c.id, today)
+            provisional.mark(data["decisions"], data["claims"], self.registry, self.pinned(c))
             return data
 
     def list_cases(self, actor: Actor, *, state: str | None = None, regulation: str | None = None,

@@ -180,7 +180,8 @@ class CaseService:
             if closed is not None:
                 d.closed_on, d.closed_as = today, closed
             elif (met is None and d.kind not in deadlines.PARTY_TERMS
-                  and d.kind != deadlines.OBJECTION_DECISION) or (met and d.kind in met):
+                  and d.kind != deadlines.OBJECTION_DECISION
+                  and not deadlines.is_claim(d.kind)) or (met and d.kind in met):
                 d.met_on = today
 
     def add_terms(self, s: Session, c: Case, terms: list[deadlines.Term], *,

@@ -9,6 +9,7 @@ from maatwerk.cases.deadlines import status
 from maatwerk.cases.models import (
     AuditEntry,
     Case,
+    Claim,
     Deadline,
     Decision,
     DeviationRequest,
@@ -63,6 +64,18 @@ def deviation(r: DeviationRequest) -> dict[str, Any]:
 def _as(role: str | None, unit: str | None) -> dict[str, str | None] | None:
     """The role and unit someone acted in."""
     return None if role is None else {"role": role, "unit": unit}
+
+
+def claim(c: Claim, term: Deadline | None, today: dt.date) -> dict[str, Any]:
+    """A claim on a fact, with its term as of ``today``."""
+    return {"id": c.id, "case_id": c.case_id, "fact": c.fact, "value": c.value,
+            "disputed": c.disputed, "disputed_source": c.disputed_source, "reason": c.reason,
+            "evidence": c.evidence, "state": c.state, "lodged_by": c.lodged_by,
+            "lodged_role": c.lodged_role, "lodged_at": _time(c.lodged_at),
+            "handled_by": c.handled_by, "handled_at": _time(c.handled_at),
+            "outcome": c.outcome, "fact_id": c.fact_id,
+            "previous_decision_id": c.previous_decision_id, "decision_id": c.decision_id,
+            "term": None if term is None else deadline(term, today)}
 
 
 def objection(o: Objection) -> dict[str, Any]:

@@ -11,9 +11,11 @@
 (recording facts, an assessment, a consideration, deviations) are allowed in the states each
 lists; the records that prepare a decision can also be made while an objection is handled
 (``objection``), so that the decision on it can differ (Awb art. 7:11, a full reconsideration).
-A citizen asks for maatwerk until the decision; after it, through an objection. An action outside
-its states is refused naming the state and the action (MW801); an actor without the right role
-is refused naming who may (MW802).
+A citizen asks for maatwerk until the decision; after it, through an objection. A claim on a
+fact (``maatwerk.cases.claims``) can be lodged and handled in every state but ``withdrawn``: before
+the decision it corrects what the decision will rest on, after it the decision is taken again.
+An action outside its states is refused naming the state and the action (MW801); an actor
+without the right role is refused naming who may (MW802).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ STATES = ("received", "in_progress", "investigation", "proposal", "decided", "an
           "objection", "objection_decided", "withdrawn")
 OPEN = ("received", "in_progress", "investigation", "proposal")
 PREPARING = (*OPEN, "objection")  # where the records that prepare a decision are made
+CLAIMABLE = tuple(s for s in STATES if s != "withdrawn")  # where facts can be disputed
 STAFF = ("caseworker", "approver", "manager", "administrator")
 
 
@@ -71,6 +74,12 @@ _ACTIONS = (
      "beslissen op bezwaar", "decide on the objection"),
     ("withdraw", OPEN, ("citizen",), "withdrawn", "aanvraag intrekken",
      "withdraw the application"),
+    ("lodge_claim", CLAIMABLE, ("citizen", "caseworker"), None,
+     "gegeven betwisten", "dispute a fact"),
+    ("accept_claim", CLAIMABLE, _CW, None, "correctie overnemen", "accept a claim on a fact"),
+    ("refuse_claim", CLAIMABLE, _CW, None, "correctie afwijzen", "refuse a claim on a fact"),
+    ("withdraw_claim", CLAIMABLE, ("citizen", "caseworker"), None,
+     "correctie intrekken", "withdraw a claim on a fact"),
 )
 ACTIONS: dict[str, Action] = {a[0]: Action(*a) for a in _ACTIONS}
 

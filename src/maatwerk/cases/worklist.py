@@ -1,5 +1,6 @@
 """What the people working on cases look at: the queue ordered by deadline, the inbox of
-proposals to approve, a case's current decision, and the frames of the clauses one may use."""
+proposals to approve, the claims on facts waiting to be verified, a case's current decision, and
+the frames of the clauses one may use."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from maatwerk.cases import views
+from maatwerk.cases import deadlines, views
 from maatwerk.cases.errors import CaseError
-from maatwerk.cases.models import Case, Deadline, DeviationRequest
+from maatwerk.cases.models import Case, Claim, Deadline, DeviationRequest
 from maatwerk.cases.service import Actor, CaseService, fits
 from maatwerk.cases.workflow import STAFF
 from maatwerk.engine.format import text
@@ -55,6 +56,28 @@ class WorkList(CaseService):
             return [{**views.deviation(r), "reference": c.reference,
                      "proposer": people[r.proposed_by].username if r.proposed_by in people
                      else None} for r, c in mine]
+
+    def pending_claims(self, actor: Actor, *, limit: int = 200) -> list[dict[str, Any]]:
+        """Claims on facts waiting to be verified, the one whose term ends first first; each
+        with its case's reference and regulation and who lodged it."""
+        if actor.role not in STAFF:
+            raise CaseError("MW802", f"a {actor.role} does not see the claims waiting to be "
+                            "verified (allowed: staff)", got=actor.role)
+        today = self.today()
+        with self.db.reading() as s:
+            rows = s.execute(
+                select(Claim, Case, Deadline).join(Case, Case.id == Claim.case_id)
+                .outerjoin(Deadline, (Deadline.case_id == Claim.case_id)
+                           & (Deadline.kind == deadlines.CLAIM + "_" + func.cast(
+                               Claim.id, Deadline.kind.type)))
+                .where(Claim.state == "pending", Case.state != "withdrawn")
+                .order_by(Deadline.due.is_(None), Deadline.due, Claim.id).limit(limit)
+            ).unique().all()
+            people = self.users(s, {r.lodged_by for r, _, _ in rows})
+            return [{**views.claim(r, d, today), "reference": c.reference,
+                     "regulation": c.regulation,
+                     "lodger": people[r.lodged_by].username if r.lodged_by in people else None}
+                    for r, c, d in rows]
 
     def approves(self, c: Case, clause: str | None, actor: Actor) -> bool:
         """Whether ``actor`` may approve a deviation of ``c`` under ``clause``."""
