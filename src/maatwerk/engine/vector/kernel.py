@@ -45,16 +45,10 @@ import numpy as np
 
 from maatwerk.engine.vector import rational as r
 from maatwerk.engine.vector.columns import Col
-from maatwerk.engine.vector.kernel_codegen import (
-    Generated,
-    InputSpec,
-    KernelPlan,
-    OutSpec,
-    Unsupported,
-    generate,
-    plan,
-)
+from maatwerk.engine.vector.kernel_codegen import generate
 from maatwerk.engine.vector.kernel_dates import EPOCH
+from maatwerk.engine.vector.kernel_plan import KernelPlan, Unsupported, plan
+from maatwerk.engine.vector.kernel_spec import Generated, InputSpec, OutSpec
 from maatwerk.spec.model import Regulation
 
 # A population smaller than this is decided by numpy under ``backend="auto"`` unless its kernel
