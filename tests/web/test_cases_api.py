@@ -502,6 +502,10 @@ ENDPOINTS = (
     Endpoint("POST", "/api/cases/{case_id}/objection-decision",
              "/api/cases/{case}/objection-decision",
              {"upheld": False, "motivation": "Het bezwaar is ongegrond."}),
+    Endpoint("GET", "/api/cases/{case_id}/claims", "/api/cases/{case}/claims"),
+    Endpoint("POST", "/api/cases/{case_id}/claims", "/api/cases/{case}/claims",
+             {"fact": "vermogen", "value": 100, "reason": "Mijn vermogen is lager.",
+              "evidence": ["bankafschrift"]}),
 )
 
 

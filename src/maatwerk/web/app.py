@@ -17,7 +17,7 @@ from maatwerk.cases.db import Database
 from maatwerk.cases.migrate import upgrade
 from maatwerk.cases.registry import Registry
 from maatwerk.web import errors
-from maatwerk.web.api import auth, cases, regulations
+from maatwerk.web.api import auth, cases, claims, regulations
 from maatwerk.web.pages import (
     citizen,
     manager,
@@ -64,7 +64,8 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
                        https_only=settings.secure_cookies)
     app.add_middleware(regulations.DecideLane)  # outermost: before the session and the routes
     errors.install(app)
-    for module in (auth, regulations, cases, public, citizen, worker, manager, policy,
+    # claims before cases: POST /api/cases/{id}/claims is not a step of /api/cases/{id}/{step}
+    for module in (auth, regulations, claims, cases, public, citizen, worker, manager, policy,
                    simulation, register, proposals):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("maatwerk.web").joinpath(

@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 from maatwerk.cases.models import (
     MAX_ID,
     Case,
+    Claim,
     Consideration,
     DeviationRequest,
     Fact,
@@ -122,6 +123,17 @@ class DeviationProposal(Body):
 
 class Refusal(Body):
     reason: str
+
+
+class ClaimBody(Body):
+    """A claim on a fact of a case: the value that is right, why, and references to evidence."""
+
+    fact: str = Field(max_length=column_length(Claim.fact),
+                      description="the name of a fact recorded on the case")
+    value: Any = Field(description="the proposed value, as a fact of that input is given")
+    reason: str = Field(description="why the recorded value is wrong")
+    evidence: list[str] = Field(default_factory=list,
+                                description="references to evidence (document numbers, names)")
 
 
 class AssessmentBody(Body):
