@@ -6,15 +6,19 @@ anyone else is sent to sign in.
 The figures come from ``maatwerk.insight.dashboard``, the dilemma monitor and the dynamics
 signals from ``maatwerk.insight.dilemmas`` and ``maatwerk.insight.dynamics`` (their charts in
 ``manager_insight``); the JSON twin (``/manager.json``, with the same query) holds them all,
-without the charts.
+without the charts. Figures and charts are kept per revision of the case file
+(``maatwerk.web.memo``): asked again while nothing happened, the page is not computed again;
+any new event in the case file makes the next request compute afresh.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy.orm import Session
 
 from maatwerk.cases.service import Actor
 from maatwerk.engine.format import text
@@ -22,9 +26,11 @@ from maatwerk.insight.cohort import Cohort
 from maatwerk.insight.dashboard import Period, dashboard, months, regulations_in
 from maatwerk.insight.dilemmas import dilemmas
 from maatwerk.insight.dynamics import dynamics
+from maatwerk.spec.model import Regulation
 from maatwerk.web import charts
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language, translate
+from maatwerk.web.memo import for_database, revision
 from maatwerk.web.pages.manager_insight import dilemma_charts, dynamics_charts
 from maatwerk.web.render import page, redirect, templates
 
@@ -82,24 +88,42 @@ def dashboard_page(request: Request) -> Any:
         return who
     files = casefile(request)
     lang = language(request)
+    memo = for_database(files.db)
+    regs = files.registry.current
+    loaded = tuple(sorted((r, reg.sha256) for r, reg in regs.items()))
+    today = files.today()
     with files.db.reading() as s:
-        known = set(files.registry.current) | set(regulations_in(s))
+        now = revision(s)  # first: the figures below are at least as new as it
+        known = set(regs) | set(memo.get(("regulations", now), lambda: regulations_in(s)))
         period, problems = period_of(request, known, lang)
-        data = dashboard(s, period, files.today())
-        regs = files.registry.current
-        with Cohort.gather(s, period) as cohort:
-            data["dilemmas"] = dilemmas(s, cohort, regs)
-            data["dynamics"] = dynamics(s, cohort, regs, files.today(), data["dilemmas"])
-    titles = {r: text(files.registry.current[r].title, lang) if r in files.registry.current
-              else r for r in known}
+        key = ("figures", now, loaded, today, period)
+        figures: dict[str, Any] = memo.get(key, lambda: _figures(s, period, today, regs))
+    titles = {r: text(regs[r].title, lang) if r in regs else r for r in known}
+    data = dict(figures)  # the kept figures are shared: never changed, only added to
     data["regulations"] = [{"id": r, "title": titles[r]} for r in sorted(known)]
     data["problems"] = problems
     data["query"] = str(request.url.query)
     if wants_charts(request):
-        data["charts"] = _charts(data, titles, lang)
-        data["charts"]["dilemmas"] = dilemma_charts(data["dilemmas"], titles, lang)
-        data["charts"]["dynamics"] = dynamics_charts(data["dynamics"], titles, lang)
+        data["charts"] = memo.get(("charts", key, lang),
+                                  lambda: _all_charts(figures, titles, lang))
     return data
+
+
+def _figures(s: Session, period: Period, today: dt.date,
+             regs: Mapping[str, Regulation]) -> dict[str, Any]:
+    """Every figure of the dashboard, the dilemma monitor and the dynamics signals."""
+    data = dashboard(s, period, today)
+    with Cohort.gather(s, period) as cohort:
+        data["dilemmas"] = dilemmas(s, cohort, regs)
+        data["dynamics"] = dynamics(s, cohort, regs, today, data["dilemmas"])
+    return data
+
+
+def _all_charts(figures: dict[str, Any], titles: dict[str, str], lang: str) -> dict[str, Any]:
+    drawn = _charts(figures, titles, lang)
+    drawn["dilemmas"] = dilemma_charts(figures["dilemmas"], titles, lang)
+    drawn["dynamics"] = dynamics_charts(figures["dynamics"], titles, lang)
+    return drawn
 
 
 def layer_labels(lang: str) -> dict[str, str]:
