@@ -18,6 +18,9 @@ order. Steps that fall on or after the history's *today* are not taken: recent c
 open, proposals wait for approval, objections wait for a decision. Staff work on working days in
 office hours; citizens at any time of day.
 
+This module takes the steps; the units, staff and subjects are made in ``history_people``, and
+what the history holds is counted in ``history_summary`` (``summarise``, ``planted_patterns``).
+
 The history's today is the real date, unless a worked regulation is not valid then: it is then
 14 days before the earliest end of validity (with the regulations of this repository:
 2025-12-17), so that every regulation can still decide. Cases of a regulation arrive only while
@@ -77,16 +80,16 @@ Teams and people
 Units follow the deciders the regulations declare: ``toeslagen``, ``team-noord`` and
 ``team-zuid`` (bijstand), ``maatwerkteam`` (art. 16), ``bijzondere-bijstand``,
 ``wmo-consulenten``, ``cbr-medische-zaken``, ``beheereenheid-van-het-terrein``, ``beleid`` and
-``beheer``; see ``ROSTER``. The demo accounts (``DEMO_ACCOUNTS``) take part in the history as
-ordinary members of their teams: ``behandelaar`` is a caseworker of team Noord, ``goedkeurder``
-its approver, ``manager`` heads the maatwerkteam; ``burger`` is the applicant of a planted
-household (a bijstand case with a granted request for maatwerk, a bijzondere-bijstand case
-under objection, and one just received). Four more bijstand cases leave them work on the
+``beheer``; see ``history_people.ROSTER``. The demo accounts (``DEMO_ACCOUNTS``) take part in
+the history as ordinary members of their teams: ``behandelaar`` is a caseworker of team Noord,
+``goedkeurder`` its approver, ``manager`` heads the maatwerkteam; ``burger`` is the applicant of
+a planted household (a bijstand case with a granted request for maatwerk, a bijzondere-bijstand
+case under objection, and one just received). Four more bijstand cases leave them work on the
 history's today: proposals waiting for the goedkeurder (a mantelzorger's request, the
 behandelaar's own motion) and for the manager (art. 16), and a case of the behandelaar past its
-term. Every household and person has a citizen account
-(without a password); the case file links an account to one subject, so a person who applies
-for themselves and for their household has one account for each.
+term. Every household and person has a citizen account (without a password); the case file links
+an account to one subject, so a person who applies for themselves and for their household has
+one account for each.
 
 Planted patterns (for insight)
 ------------------------------
@@ -113,98 +116,26 @@ import datetime as dt
 import heapq
 import random
 import time
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from argon2 import PasswordHasher
-from sqlalchemy import event, func, select
+from sqlalchemy import event
 
-from maatwerk.cases import accounts, audit
 from maatwerk.cases.casefile import CaseFile
 from maatwerk.cases.db import Database
 from maatwerk.cases.errors import CaseError
-from maatwerk.cases.models import (
-    Assessment,
-    AuditEntry,
-    Case,
-    Consideration,
-    Deadline,
-    Decision,
-    DeviationRequest,
-    Fact,
-    Objection,
-    Subject,
-    User,
-)
 from maatwerk.cases.registry import Registry
-from maatwerk.cases.service import Actor, pseudonym
 from maatwerk.simulate.history_cases import Planner, Window, share
-from maatwerk.simulate.history_world import Acts, Run, Staff, SubjectRef
+from maatwerk.simulate.history_people import DEMO_ACCOUNTS, DEMO_PASSWORD, make_staff, make_subjects
+from maatwerk.simulate.history_summary import Summary, planted_patterns, summarise
+from maatwerk.simulate.history_world import Acts, Run
 from maatwerk.spec.errors import DecisionError
 
-DEMO_PASSWORD = "demo"
 MONTHS = 18
 SHARES = (("zorgtoeslag", 0.34), ("bijstand", 0.26), ("wmo-maatwerkvoorziening", 0.15),
           ("cbr-medische-route", 0.12), ("bijzondere-bijstand", 0.10),
           ("staatsbosbeheer-terreinen", 0.03))
-
-# unit: (label, caseworkers, approvers, managers); people as (username, name).
-Person = tuple[str, str]
-ROSTER: dict[str, tuple[str, list[Person], list[Person], list[Person]]] = {
-    "toeslagen": ("Dienst Toeslagen, team zorgtoeslag",
-                  [("s.koster", "Sanne Koster"), ("m.yilmaz", "Murat Yilmaz"),
-                   ("p.dekker", "Petra Dekker"), ("l.hoekstra", "Lars Hoekstra")],
-                  [("r.prins", "Ruud Prins")], [("h.postma", "Henk Postma")]),
-    "team-noord": ("Werk en Inkomen, team Noord",
-                   [("behandelaar", "Demo-behandelaar"), ("a.bakker", "Anna Bakker"),
-                    ("f.elamrani", "Fatima El Amrani"), ("t.visser", "Thijs Visser"),
-                    ("i.kramer", "Ilse Kramer")],
-                   [("goedkeurder", "Demo-goedkeurder")], [("n.dewit", "Noor de Wit")]),
-    "team-zuid": ("Werk en Inkomen, team Zuid",
-                  [("d.mulder", "Dirk Mulder"), ("k.smits", "Karin Smits"),
-                   ("y.kaya", "Yara Kaya"), ("j.vandijk", "Joost van Dijk"),
-                   ("e.peters", "Emma Peters")],
-                  [("b.vos", "Bas Vos")], [("g.hendriks", "Gijs Hendriks")]),
-    "maatwerkteam": ("Maatwerkteam (Participatiewet art. 16 lid 1)",
-                     [("s.bakker", "Sara Bakker"), ("m.ozturk", "Mei Öztürk")],
-                     [], [("manager", "Demo-manager")]),
-    "bijzondere-bijstand": ("Team bijzondere bijstand",
-                            [("w.jacobs", "Wendy Jacobs"), ("o.brouwer", "Olga Brouwer"),
-                             ("r.tahiri", "Rachid Tahiri")],
-                            [("c.meijer", "Carla Meijer")], []),
-    "wmo-consulenten": ("Wmo-consulenten",
-                        [("a.dejong", "Aisha de Jong"), ("h.kuipers", "Hanna Kuipers"),
-                         ("l.veenstra", "Lotte Veenstra"), ("m.pinas", "Marieke Pinas"),
-                         ("z.rahman", "Zeynep Rahman")],
-                        [("v.huisman", "Vera Huisman")], [("k.degraaf", "Kees de Graaf")]),
-    "cbr-medische-zaken": ("CBR Medische Zaken",
-                           [("e.dijkstra", "Esra Dijkstra"), ("j.nguyen", "Jan Nguyen"),
-                            ("p.lie", "Priya Lie"), ("r.vanleeuwen", "Rik van Leeuwen")],
-                           [("s.vermeulen", "Sven Vermeulen")], [("f.sedney", "Femke Sedney")]),
-    "beheereenheid-van-het-terrein": ("Staatsbosbeheer, beheereenheid (illustratief)",
-                                      [("bw.jansen", "Bram Jansen"),
-                                       ("bw.devries", "Iris de Vries"),
-                                       ("bw.hoekstra", "Wim Hoekstra")],
-                                      [], [("hb.devries", "Gerrit de Vries")]),
-}
-OTHERS: tuple[tuple[str, str, str, str], ...] = (  # username, name, role, unit
-    ("beleid", "Demo-beleidsmaker", "policy_maker", "beleid"),
-    ("p.vandermeer", "Pieter van der Meer", "policy_maker", "beleid"),
-    ("beheer", "Demo-beheerder", "administrator", "beheer"),
-)
-DEVIANT = "d.mulder"
-# The demo accounts, one per role: username, role, what it is for.
-DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
-    ("burger", "citizen", "a citizen with cases: a granted request for maatwerk, an objection, "
-                          "a new application"),
-    ("behandelaar", "caseworker", "caseworker of team Noord (bijstand)"),
-    ("goedkeurder", "approver", "approver of team Noord (four-eyes)"),
-    ("manager", "manager", "head of the maatwerkteam (art. 16); objections; audit"),
-    ("beleid", "policy_maker", "policy maker"),
-    ("beheer", "administrator", "administrator"),
-)
 
 
 @dataclass(frozen=True)
@@ -233,31 +164,6 @@ class Silent:
 
     def advance(self, amount: int = 1) -> None:
         pass
-
-
-@dataclass
-class Summary:
-    """What the history holds, counted from the case file."""
-
-    seed: int
-    start: dt.date
-    today: dt.date
-    cases: dict[str, dict[str, int]]  # regulation -> state -> cases
-    layers: dict[str, dict[str, int]]  # regulation -> layer -> decisions it decided an output in
-    deviations: dict[str, int]  # "trigger state" -> rows
-    assessments: dict[str, int]
-    considerations: int
-    objections: dict[str, int]
-    overdue: int  # open cases with a term that has passed
-    audit_entries: int
-    audit_ok: bool | None
-    seconds: float
-    failures: list[str] = field(default_factory=list)
-    planted: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def total(self) -> int:
-        return sum(sum(states.values()) for states in self.cases.values())
 
 
 class Clock:
@@ -305,64 +211,6 @@ def _restore(db: Database) -> None:
     if db.is_sqlite and event.contains(db.engine, "connect", _normal):
         event.remove(db.engine, "connect", _normal)
         db.engine.dispose()
-
-
-def _actor(user: User, unit: str | None) -> Actor:
-    return Actor(user.id, user.username, user.role, unit, user.subject_id)
-
-
-def make_staff(db: Database, password: str, since: dt.datetime) -> tuple[Staff, str]:
-    """The units and the people who work in them (``ROSTER``); the demo accounts get
-    ``password``."""
-    demo = {username for username, _, _ in DEMO_ACCOUNTS}
-    # One argon2 hash for every demo account: they share their (published) password, and
-    # hashing is slow on purpose.
-    shared = PasswordHasher().hash(password)
-    found: dict[str, dict[str, list[Actor]]] = {"caseworker": {}, "approver": {},
-                                                "manager": {}}
-    with db.transaction() as s:
-        def add(username: str, name: str, role: str, unit: str, label: str) -> Actor:
-            accounts.unit(s, unit, label)
-            user = accounts.create_user(s, username, role, unit_name=unit,
-                                        name=f"{name} (synthetisch)")
-            user.password_hash = shared if username in demo else None
-            user.created_at = since
-            return _actor(user, unit)
-
-        for unit, (label, caseworkers, approvers, managers) in ROSTER.items():
-            for role, people in (("caseworker", caseworkers), ("approver", approvers),
-                                 ("manager", managers)):
-                found[role][unit] = [add(u, n, role, unit, label) for u, n in people]
-        for username, name, role, unit in OTHERS:
-            add(username, name, role, unit, {"beleid": "Beleid", "beheer": "Beheer"}[unit])
-    deviant = next(a for a in found["caseworker"]["team-zuid"] if a.username == DEVIANT)
-    return Staff(found["caseworker"], found["approver"], found["manager"], deviant), shared
-
-
-def make_subjects(db: Database, subjects: Iterable[SubjectRef], secret: bytes,
-                  password_hash: str, since: dt.datetime) -> None:
-    """The subjects, by pseudonym, and a citizen account for each household and person (the
-    demo citizen's with the demo password)."""
-    with db.transaction() as s:
-        rows = []
-        for ref in subjects:
-            row = Subject(kind=ref.kind, pseudonym=pseudonym(secret, ref.kind, ref.key),
-                          label=ref.label)
-            s.add(row)
-            rows.append((ref, row))
-        s.flush()
-        users: list[tuple[SubjectRef, User]] = []
-        for ref, row in rows:
-            if ref.username is None:
-                continue
-            user = User(username=ref.username, role="citizen", name=ref.label,
-                        password_hash=password_hash if ref.username == "burger" else None,
-                        subject_id=row.id, active=True, created_at=since)
-            s.add(user)
-            users.append((ref, user))
-        s.flush()
-        for ref, user in users:
-            ref.actor = Actor(user.id, user.username, "citizen", None, user.subject_id)
 
 
 def plan(planner: Planner, registry: Registry, cases: int) -> list[Run]:
@@ -462,98 +310,6 @@ def _adopt_demo_citizen(runs: list[Run]) -> None:
     next(r.subject for r in runs if id(r.subject) == best).username = "burger"
 
 
-# -- what the history holds -----------------------------------------------------------------------
-
-def summarise(db: Database, span: Window, seed: int, *, verify: bool = True) -> Summary:
-    """Count the history in the case file."""
-    with db.reading() as s:
-        cases: dict[str, dict[str, int]] = defaultdict(dict)
-        for regulation, state, n in s.execute(select(Case.regulation, Case.state, func.count())
-                                              .group_by(Case.regulation, Case.state)):
-            cases[regulation][state] = n
-        layers: dict[str, dict[str, int]] = defaultdict(Counter)
-        for regulation, deciding in s.execute(
-                select(Case.regulation, Decision.deciding_layer).join(
-                    Case, Case.id == Decision.case_id).where(Decision.kind == "decision")):
-            for layer in set(deciding.values()):
-                layers[regulation][layer] += 1
-        deviations = Counter(f"{trigger} {state}" for trigger, state in s.execute(
-            select(DeviationRequest.trigger, DeviationRequest.state)))
-        assessments = Counter(r for (r,) in s.execute(
-            select(Case.regulation).join(Assessment, Assessment.case_id == Case.id)))
-        considerations = s.execute(select(func.count()).select_from(Consideration)).scalar_one()
-        objections = Counter(state for (state,) in s.execute(select(Objection.state)))
-        overdue = s.execute(select(func.count(func.distinct(Deadline.case_id))).join(
-            Case, Case.id == Deadline.case_id).where(
-            Deadline.met_on.is_(None), Deadline.due < span.today,
-            Case.state.not_in(("withdrawn", "decided", "announced", "objection_decided")))
-        ).scalar_one()
-        entries = s.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
-        checked = audit.verify(s).ok if verify else None
-    return Summary(seed=seed, start=span.start, today=span.today,
-                   cases={k: dict(sorted(v.items())) for k, v in sorted(cases.items())},
-                   layers={k: dict(sorted(v.items())) for k, v in sorted(layers.items())},
-                   deviations=dict(sorted(deviations.items())),
-                   assessments=dict(sorted(assessments.items())), considerations=considerations,
-                   objections=dict(sorted(objections.items())), overdue=overdue,
-                   audit_entries=entries, audit_ok=checked, seconds=0.0)
-
-
-def _rate(approved: int, refused: int) -> float | None:
-    return round(approved / (approved + refused), 3) if approved + refused else None
-
-
-def planted_patterns(db: Database, runs: list[Run] | None = None) -> dict[str, Any]:
-    """The three planted patterns as the case file shows them (``runs``: the plan, which also
-    knows the households in the mantelzorg situation that never said so)."""
-    with db.reading() as s:
-        users = {u.id: u.username for u in s.execute(select(User).where(
-            User.role == "caseworker")).scalars()}
-        handled = Counter(a for (a,) in s.execute(select(Case.assigned_to).where(
-            Case.regulation == "bijstand", Case.assigned_to.is_not(None))))
-        rows = s.execute(select(DeviationRequest, Case.regulation).join(
-            Case, Case.id == DeviationRequest.case_id)).all()
-        bijstand = [r for r, regulation in rows if regulation == "bijstand"]
-        flags = Counter(r.proposed_by for r in bijstand if r.trigger == "flag")
-        rates = {users[u]: round(flags[u] / n, 3) for u, n in handled.items() if u in users}
-        peers = sorted(v for k, v in rates.items() if k != DEVIANT)
-        pattern = [r for r in bijstand if r.clause == "afstemming"
-                   and r.ground == "omstandigheden" and "mantelzorg" in r.motivation.lower()]
-        facts: dict[int, dict[str, Any]] = defaultdict(dict)
-        for case_id, name, value in s.execute(select(Fact.case_id, Fact.name, Fact.value).where(
-                Fact.case_id.in_({r.case_id for r in pattern})).order_by(Fact.id)):
-            facts[case_id][name] = value
-        alike = [r for r in pattern if facts[r.case_id].get("leefvorm") == "alleenstaand"
-                 and facts[r.case_id].get("aantal_kostendelers") == 2]
-        outcome: dict[str, Counter[str]] = {"request": Counter(), "flag": Counter()}
-        for r in bijstand:
-            if r.trigger in outcome and r.clause:
-                outcome[r.trigger][r.state] += 1
-        granted = {r.case_id for r in bijstand if r.clause == "afstemming"
-                   and r.state == "approved"}
-    result: dict[str, Any] = {
-        "deviant": {"caseworker": DEVIANT, "cases": handled.get(
-            next((i for i, n in users.items() if n == DEVIANT), -1), 0),
-            "flag_rate": rates.get(DEVIANT, 0.0),
-            "peer_median_flag_rate": peers[len(peers) // 2] if peers else 0.0},
-        "recurring": {"clause": "afstemming", "ground": "omstandigheden",
-                      "deviations": len(pattern), "alike_facts": len(alike),
-                      "approved": sum(1 for r in pattern if r.state == "approved"),
-                      "values": sorted({str(r.value) for r in pattern})},
-        "assertive": {
-            "requested": {"approved": outcome["request"]["approved"],
-                          "refused": outcome["request"]["refused"],
-                          "rate": _rate(outcome["request"]["approved"],
-                                        outcome["request"]["refused"])},
-            "flagged": {"approved": outcome["flag"]["approved"],
-                        "refused": outcome["flag"]["refused"],
-                        "rate": _rate(outcome["flag"]["approved"], outcome["flag"]["refused"])}},
-    }
-    if runs is not None:
-        alike_runs = [r for r in runs if "mantelzorg" in r.tags and r.case_id]
-        for label, asked in (("alike_asked", True), ("alike_not_asked", False)):
-            group = [r for r in alike_runs if ("requested" in r.tags) == asked]
-            result["assertive"][label] = {
-                "households": len(group),
-                "granted": sum(1 for r in group if r.case_id in granted)}
-    return result
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "MONTHS", "SHARES", "Clock", "Options", "Reporter",
+           "Silent", "Summary", "execute", "faster_commits", "generate", "history_today", "plan",
+           "planted_patterns", "summarise", "window"]
