@@ -36,10 +36,11 @@ def zorgtoeslag(cf: CaseFile, people: People, state: str = "decided",
     """Anna's zorgtoeslag (income EUR 20,000: EUR 1,573 a year), taken to ``state``."""
     case_id: int = cf.submit(people.anna, ZORGTOESLAG, {**ZORGTOESLAG_FACTS, **facts},
                              peildatum=ZORGTOESLAG_DAY)["id"]
-    steps: tuple[tuple[str, Callable[[], Any]], ...] = (("in_progress", lambda: cf.start(people.carla, case_id)),
-             ("proposal", lambda: cf.propose(people.carla, case_id)),
-             ("decided", lambda: cf.decide(people.carla, case_id)),
-             ("announced", lambda: cf.announce(people.carla, case_id)))
+    steps: tuple[tuple[str, Callable[[], Any]], ...] = (
+        ("in_progress", lambda: cf.start(people.carla, case_id)),
+        ("proposal", lambda: cf.propose(people.carla, case_id)),
+        ("decided", lambda: cf.decide(people.carla, case_id)),
+        ("announced", lambda: cf.announce(people.carla, case_id)))
     for name, step in steps:
         if state == "received":
             break

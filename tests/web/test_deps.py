@@ -128,7 +128,8 @@ def test_every_changing_api_request_with_the_session_needs_the_csrf_token(api: A
     caseworker = api.person("carla", "caseworker", unit="team-zuid")
     case_id = api.submit(caseworker)["id"]
     signed_in(api, caseworker)
-    fill = {"case_id": case_id, "request_id": 1, "step": "start", "regulation": "bijstand"}
+    fill = {"case_id": case_id, "request_id": 1, "claim_id": 1, "step": "start",
+            "regulation": "bijstand"}
     anyone = {"/api/auth/token", "/api/regulations/{regulation}/decide"}
     posts = [path for method, path in routes(api.app)
              if method == "POST" and path.startswith("/api/") and "/_test/" not in path

@@ -28,6 +28,7 @@ from maatwerk.web.pages import (
     simulation,
     worker,
 )
+from maatwerk.web.pages import claims as claim_forms
 from maatwerk.web.settings import Settings
 
 
@@ -66,7 +67,7 @@ def create_app(settings: Settings | None = None, *, migrate: bool = True,
     errors.install(app)
     # claims before cases: POST /api/cases/{id}/claims is not a step of /api/cases/{id}/{step}
     for module in (auth, regulations, claims, cases, public, citizen, worker, manager, policy,
-                   simulation, register, proposals):
+                   claim_forms, simulation, register, proposals):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=str(resources.files("maatwerk.web").joinpath(
         "static"))), name="static")

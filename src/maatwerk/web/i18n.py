@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from maatwerk.web.i18n_claims import CLAIMS
 from maatwerk.web.i18n_crystal import CRYSTAL
 from maatwerk.web.i18n_insight import INSIGHT
 
@@ -335,6 +336,7 @@ WORDS: dict[str, tuple[str, str]] = {
 
 WORDS.update(INSIGHT)  # the dilemma monitor, the dynamics signals and the register
 WORDS.update(CRYSTAL)  # precedents and the crystallisation proposals
+WORDS.update(CLAIMS)  # claims on facts
 
 STATES: dict[str, tuple[str, str]] = {
     "received": ("ontvangen", "received"),

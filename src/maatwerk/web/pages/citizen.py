@@ -1,15 +1,19 @@
 """The citizen's face: what do I get and why, apply, ask for maatwerk, follow one's cases and
-deadlines, see the decision and its explanation, object."""
+deadlines, see the facts of a case and dispute one ("Klopt dit niet?"), see the decision (marked
+provisional while a disputed fact it rests on is verified) and its explanation, object."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from maatwerk.cases.errors import CaseError
+from maatwerk.cases.models import DECIDED_KINDS
+from maatwerk.engine import format as fmt
 from maatwerk.engine.decide import decider
 from maatwerk.engine.format import text
 from maatwerk.spec.describe import summary
@@ -17,7 +21,7 @@ from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.library import Library, facts_for
 from maatwerk.spec.model import InputDef, Regulation
 from maatwerk.web.deps import casefile, optional_actor
-from maatwerk.web.i18n import language
+from maatwerk.web.i18n import language, translate
 from maatwerk.web.render import flash, form_of, page, redirect, render_form
 
 router = APIRouter()
@@ -129,11 +133,57 @@ def case(case_id: int, request: Request) -> Any:
     data = files.get(who, case_id)
     reg = files.registry.pinned_by_sha(data["regulation_sha256"])
     lang = language(request)
-    decisions = [d for d in data["decisions"] if d["kind"] in ("decision", "redecision")]
+    decisions = [d for d in data["decisions"] if d["kind"] in DECIDED_KINDS]
     data["final"] = decisions[-1] if decisions else None
+    data["previous"] = (decisions[-2] if len(decisions) > 1 and decisions[-1]["kind"] ==
+                        "correction" else None)
     data["explanation"] = data["final"]["explanation"][lang] if data["final"] else None
     data["title"] = text(reg.title, lang) if reg else data["regulation"]
+    declared = files.registry.decider_for(reg).facts() if reg else {}
+    data["fact_rows"] = fact_rows(data, declared, lang)
+    data["fact_labels"] = {r["name"]: r["label"] for r in data["fact_rows"]}
+    for claim in data["claims"]:
+        definition = declared.get(claim["fact"])
+        claim["shown"] = {k: shown(claim[k], definition, lang) for k in ("disputed", "value")}
     return data
+
+
+def shown(value: Any, definition: InputDef | None, lang: str) -> str:
+    """A fact's value as a person reads it: yes or no, an option's label, an amount in euros."""
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return translate(lang, "yes" if value else "no")
+    if definition is not None:
+        if definition.values and str(value) in definition.values:
+            return text(definition.values[str(value)], lang)
+        if definition.type.kind == "money":
+            try:
+                return fmt.money(value, lang)
+            except ArithmeticError:
+                return str(value)
+    return str(value)
+
+
+def fact_rows(data: dict[str, Any], declared: Mapping[str, InputDef],
+              lang: str) -> list[dict[str, Any]]:
+    """Each fact of the case as it stands (the latest record), with its label, source, the
+    form to dispute it (type and options) and its pending claim, if any."""
+    latest = {f["name"]: f for f in data["facts"]}
+    pending = {c["fact"]: c for c in data["claims"] if c["state"] == "pending"}
+    rows = []
+    for name, record in latest.items():
+        definition = declared.get(name)
+        rows.append({
+            "name": name, "value": record["value"], "source": record["source"],
+            "label": text(definition.label, lang) if definition else name,
+            "shown": shown(record["value"], definition, lang),
+            "type": definition.type.kind if definition else "text",
+            "unit": text(definition.unit, lang) if definition and definition.unit else "",
+            "options": [(v, text(label, lang)) for v, label in definition.values.items()]
+            if definition else [],
+            "claim": pending.get(name)})
+    return rows
 
 
 @router.post("/burger/zaken/{case_id}/maatwerk", include_in_schema=False)

@@ -1,7 +1,8 @@
-"""The caseworker's face: the queue ordered by deadline, a case with its facts and sources, the
-outcome and its trace, the categories applied, the assessment form, the proposal form offering
-only the clauses this person may use (with their bounds, grounds and required motivation), alike
-earlier cases, and the inbox of others' proposals to approve or refuse."""
+"""The caseworker's face: the queue ordered by deadline (and the claims on facts to verify), a
+case with its facts and sources, its claims (to accept or refuse), the outcome and its trace,
+the categories applied, the assessment form, the proposal form offering only the clauses this
+person may use (with their bounds, grounds and required motivation), alike earlier cases, and
+the inbox of others' proposals to approve or refuse."""
 
 from __future__ import annotations
 
@@ -38,7 +39,8 @@ def queue(request: Request) -> Any:
     if not isinstance(who, Actor):
         return who
     files = casefile(request)
-    return {"queue": files.queue(who), "inbox": files.inbox(who)}
+    return {"queue": files.queue(who), "inbox": files.inbox(who),
+            "claims": files.pending_claims(who)}
 
 
 def case_data(request: Request, who: Actor, case_id: int) -> dict[str, Any]:
@@ -59,7 +61,8 @@ def case_data(request: Request, who: Actor, case_id: int) -> dict[str, Any]:
     data["labels"] = {n: text(r.label, lang) or n for n, r in reg.rules.items()}
     data["people"] = files.people({f["recorded_by"] for f in data["facts"]} |
                                   {r["proposed_by"] for r in data["deviations"]} |
-                                  {r["approved_by"] for r in data["deviations"]})
+                                  {r["approved_by"] for r in data["deviations"]} |
+                                  {c["lodged_by"] for c in data["claims"]})
     data["always_consider"] = [
         {"clause": c.name, "label": text(c.label, lang)} for c in reg.hardship.values()
         if c.mode == "always_consider" and c.decider.role == who.role]
