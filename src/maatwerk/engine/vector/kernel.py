@@ -2,8 +2,9 @@
 backend as its fallback.
 
 ``attempt(reg, day, population)`` compiles (once) the plan of the reference date's period into a
-row-loop kernel (``kernel_codegen``), lays the population's columns out for it, runs it and
-returns the same ``Result`` as the numpy backend; or None and the reason when it cannot:
+row-loop kernel (``kernel_codegen``), lays the population's columns out for it
+(``kernel_columns``), runs it and returns the same ``Result`` as the numpy backend; or None and
+the reason when it cannot:
 
 - numba is not installed, or the plan uses something the generator does not compile;
 - a column is not in a form the kernel reads (big integers, per-row denominators that are not
@@ -46,9 +47,10 @@ import numpy as np
 from maatwerk.engine.vector import rational as r
 from maatwerk.engine.vector.columns import Col
 from maatwerk.engine.vector.kernel_codegen import generate
+from maatwerk.engine.vector.kernel_columns import Layout, Prepared, prepare
 from maatwerk.engine.vector.kernel_dates import EPOCH
 from maatwerk.engine.vector.kernel_plan import KernelPlan, Unsupported, plan
-from maatwerk.engine.vector.kernel_spec import Generated, InputSpec, OutSpec
+from maatwerk.engine.vector.kernel_spec import Generated, OutSpec
 from maatwerk.spec.model import Regulation
 
 # A population smaller than this is decided by numpy under ``backend="auto"`` unless its kernel
@@ -62,7 +64,6 @@ CACHE_ENV = "MAATWERK_KERNEL_CACHE"
 # threads can wait for each other: set 1 there.)
 THREADS = int(os.environ.get("MAATWERK_KERNEL_THREADS") or os.cpu_count() or 1)
 PARALLEL_MIN_ROWS = 100_000
-Layout = tuple[InputSpec, ...]
 
 
 class KernelUnavailable(RuntimeError):
@@ -77,14 +78,6 @@ class Kernel:
     fn: Callable[..., int]
     compiled: bool = False
     compile_seconds: float = 0.0
-
-
-@dataclass
-class Prepared:
-    """A population's columns as the kernel reads them."""
-
-    layout: Layout
-    arrays: list[np.ndarray]
 
 
 _LOCK = threading.RLock()
@@ -125,103 +118,6 @@ def plan_of(reg: Regulation, day: dt.date) -> KernelPlan | str:
                 found = f"not compiled: {exc}"
             plans[period] = found
     return found
-
-
-# -- columns ------------------------------------------------------------------------------------
-
-
-def _kind(type_kind: str) -> str:
-    if type_kind in ("integer", "decimal", "money"):
-        return "num"
-    if type_kind in ("bool", "date"):
-        return type_kind
-    return "code"
-
-
-def _full(value: Any, n: int, dtype: Any) -> np.ndarray:
-    array = np.asarray(value)
-    if array.ndim == 0:
-        return np.full(n, array, dtype=dtype)
-    if array.shape != (n,):
-        raise ValueError("a column of another length")
-    return np.ascontiguousarray(array, dtype=dtype)
-
-
-def _decimal_den(den: np.ndarray) -> int | None:
-    """The power of ten that every per-row denominator divides, if there is a small one."""
-    if den.size == 0:
-        return 1
-    for places in range(13):
-        if not np.any((10**places) % den):
-            return int(10**places)
-    return None
-
-
-def _number(q: Any, n: int) -> tuple[np.ndarray, int] | None:
-    """An input number as int64 numerators over one denominator (what the kernel is compiled
-    for); None when the kernel cannot read it."""
-    if not isinstance(q, r.Q):
-        return None
-    num = np.asarray(q.num)
-    if num.dtype == object or num.dtype.kind not in "iu":
-        return None
-    if num.dtype != np.int64:
-        if num.dtype == np.uint64 and num.size and int(num.max()) >= 2**63:
-            return None
-        num = num.astype(np.int64)
-    nums = _full(num, n, np.int64)
-    if isinstance(q.den, np.ndarray):  # per-row denominators: over their power of ten
-        dens = np.asarray(q.den)
-        if dens.dtype == object or dens.shape != (n,):
-            return None
-        common = _decimal_den(dens)
-        if common is None:
-            return None
-        factors = common // dens.astype(np.int64)
-        if n and int(np.max(np.abs(nums))) >= 2**62 // max(1, int(factors.max())):
-            return None
-        return nums * factors, common
-    den = int(q.den)
-    if den <= 0 or den >= 2**40:
-        return None
-    return nums, den
-
-
-def prepare(reg: Regulation, kp: KernelPlan, population: Any) -> Prepared | str:
-    """The population's columns laid out for the kernel, or why they cannot be."""
-    n = population.n
-    layout: list[InputSpec] = []
-    arrays: list[np.ndarray] = []
-    for name in kp.inputs:
-        col: Col = population.cols[name]
-        type_kind = reg.type_of(name).kind
-        kind = _kind(type_kind)
-        den = 1
-        try:
-            if kind == "num":
-                found = _number(col.value, n)
-                if found is None:
-                    return f"column {name} is not in int64 form"
-                values, den = found
-            elif kind == "bool":
-                values = _full(col.value, n, np.bool_)
-            elif kind == "code":
-                values = _full(col.value, n, np.int32)
-            else:
-                days = np.asarray(col.value)
-                if days.dtype.kind != "M":
-                    return f"column {name} does not hold dates"
-                values = _full(days.astype("datetime64[D]").view(np.int64), n, np.int64)
-            unknown = None
-            if col.unknown is not None:
-                unknown = _full(col.unknown, n, np.int64)
-        except (ValueError, TypeError) as exc:
-            return f"column {name}: {exc}"
-        layout.append(InputSpec(name, kind, den, unknown is not None))
-        arrays.append(values)
-        if unknown is not None:
-            arrays.append(unknown)
-    return Prepared(tuple(layout), arrays)
 
 
 # -- compiling ----------------------------------------------------------------------------------
@@ -432,3 +328,8 @@ def attempt(reg: Regulation, day: dt.date, population: Any, *, compile_small: bo
     result = Result(reg, day, n, outputs, standard, categories, status, error, unknown,
                     deciding, population.bits, population.strings, backend="kernel")
     return result, ""
+
+
+__all__ = ["AUTO_MIN_ROWS", "CACHE_ENV", "PARALLEL_MIN_ROWS", "THREADS", "Kernel",
+           "KernelUnavailable", "Layout", "Prepared", "attempt", "available", "cache_dir",
+           "cached", "kernel_for", "load", "period_of", "plan_of", "prepare", "run"]
