@@ -35,49 +35,82 @@ def describe(reg: Regulation) -> dict[str, Any]:
     """Everything a reader of the regulation needs, with every value's reference."""
     data = summary(reg)
     data["description"] = _t(reg.description)
-    data["inputs"] = {n: {"type": i.type.kind, "values": list(i.type.values) or None,
-                          "label": _t(i.label), "question": _t(i.question),
-                          "source": i.source, "unit": _t(i.unit),
-                          "min": to_json(i.minimum), "max": to_json(i.maximum)}
-                      for n, i in reg.inputs.items()}
-    data["parameters"] = {n: {"type": p.type.kind, "label": _t(p.label), "unit": _t(p.unit),
-                              "provenance": p.provenance, "values": [
-                                  {"from": v.valid_from.isoformat(), "value": _value(v.value),
-                                   "reference": v.reference, "note": _t(v.note)}
-                                  for v in p.values],
-                              "statutory": _formula(p.statutory) if p.statutory else None}
-                          for n, p in reg.parameters.items()}
-    data["rules"] = {n: {"type": str(r.type), "label": _t(r.label), "reference": r.reference,
-                         "provenance": r.provenance, "explain": _t(r.explain),
-                         "versions": [_formula(f) for f in r.versions],
-                         "depends_on": sorted(reg.dependencies.get(n, ()))}
-                     for n, r in reg.rules.items()}
-    data["tables"] = {n: {"hit_policy": t.hit_policy, "label": _t(t.label),
-                          "rows": [{"when": " ".join(r.when.text.split()),
-                                    "then": " ".join(r.then.text.split()),
-                                    "reference": r.reference} for r in t.rows],
-                          "otherwise": " ".join(t.otherwise.text.split()) if t.otherwise
-                          else None} for n, t in reg.tables.items()}
+    data["inputs"] = _inputs(reg)
+    data["parameters"] = _parameters(reg)
+    data["rules"] = _rules(reg)
+    data["tables"] = _tables(reg)
     data["category_policy"] = reg.category_policy
-    data["categories"] = {n: {"label": _t(c.label), "when": " ".join(c.when.text.split()),
-                              "legal_basis": citation(c.legal_basis),
-                              "precedence": c.precedence, "overrides": sorted(c.overrides())}
-                          for n, c in reg.categories.items()}
-    data["hardship"] = {n: {"label": _t(h.label), "legal_basis": citation(h.legal_basis),
-                            "level": h.level, "mode": h.mode,
-                            "outputs": {o: {"min": b.minimum.text if b.minimum else None,
-                                            "max": b.maximum.text if b.maximum else None,
-                                            "allowed": [f.text for f in b.allowed]
-                                            if b.allowed is not None else None}
-                                        for o, b in h.bounds.items()},
-                            "grounds": {g: {"label": _t(x.label), "evidence": x.evidence}
-                                        for g, x in h.grounds.items()},
-                            "motivation": h.motivation, "evidence": h.evidence,
-                            "decider": h.decider.model_dump(exclude_none=True),
-                            "four_eyes": h.four_eyes}
-                        for n, h in reg.hardship.items()}
+    data["categories"] = _categories(reg)
+    data["hardship"] = _hardship(reg)
+    data["assessment"] = _assessment(reg)
+    data["needs"] = {o: inputs_for(reg, o) for o in reg.outputs if o in reg.rules or
+                     o in reg.tables}
+    return data
+
+
+def _inputs(reg: Regulation) -> dict[str, Any]:
+    return {n: {"type": i.type.kind, "values": list(i.type.values) or None,
+                "label": _t(i.label), "question": _t(i.question),
+                "source": i.source, "unit": _t(i.unit),
+                "min": to_json(i.minimum), "max": to_json(i.maximum)}
+            for n, i in reg.inputs.items()}
+
+
+def _parameters(reg: Regulation) -> dict[str, Any]:
+    return {n: {"type": p.type.kind, "label": _t(p.label), "unit": _t(p.unit),
+                "provenance": p.provenance, "values": [
+                    {"from": v.valid_from.isoformat(), "value": _value(v.value),
+                     "reference": v.reference, "note": _t(v.note)}
+                    for v in p.values],
+                "statutory": _formula(p.statutory) if p.statutory else None}
+            for n, p in reg.parameters.items()}
+
+
+def _rules(reg: Regulation) -> dict[str, Any]:
+    return {n: {"type": str(r.type), "label": _t(r.label), "reference": r.reference,
+                "provenance": r.provenance, "explain": _t(r.explain),
+                "versions": [_formula(f) for f in r.versions],
+                "depends_on": sorted(reg.dependencies.get(n, ()))}
+            for n, r in reg.rules.items()}
+
+
+def _tables(reg: Regulation) -> dict[str, Any]:
+    return {n: {"hit_policy": t.hit_policy, "label": _t(t.label),
+                "rows": [{"when": " ".join(r.when.text.split()),
+                          "then": " ".join(r.then.text.split()),
+                          "reference": r.reference} for r in t.rows],
+                "otherwise": " ".join(t.otherwise.text.split()) if t.otherwise else None}
+            for n, t in reg.tables.items()}
+
+
+def _categories(reg: Regulation) -> dict[str, Any]:
+    return {n: {"label": _t(c.label), "when": " ".join(c.when.text.split()),
+                "legal_basis": citation(c.legal_basis),
+                "precedence": c.precedence, "overrides": sorted(c.overrides())}
+            for n, c in reg.categories.items()}
+
+
+def _hardship(reg: Regulation) -> dict[str, Any]:
+    return {n: {"label": _t(h.label), "legal_basis": citation(h.legal_basis),
+                "level": h.level, "mode": h.mode,
+                "outputs": {o: {"min": b.minimum.text if b.minimum else None,
+                                "max": b.maximum.text if b.maximum else None,
+                                "allowed": [f.text for f in b.allowed]
+                                if b.allowed is not None else None}
+                            for o, b in h.bounds.items()},
+                "grounds": {g: {"label": _t(x.label), "evidence": x.evidence}
+                            for g, x in h.grounds.items()},
+                "motivation": h.motivation, "evidence": h.evidence,
+                "decider": h.decider.model_dump(exclude_none=True),
+                "four_eyes": h.four_eyes}
+            for n, h in reg.hardship.items()}
+
+
+def _assessment(reg: Regulation) -> dict[str, Any] | None:
     a = reg.assessment
-    data["assessment"] = None if a is None else {
+    if a is None:
+        return None
+    return {
         "label": _t(a.label), "legal_basis": citation(a.legal_basis),
         "decider": a.decider.model_dump(exclude_none=True),
         "domains": {d: {"label": _t(x.label), "reference": x.reference,
@@ -93,9 +126,6 @@ def describe(reg: Regulation) -> dict[str, Any]:
         "deadlines": {d: {"label": _t(x.label), "start": x.start, "days": x.days,
                           "reference": x.reference} for d, x in a.deadlines.items()},
     }
-    data["needs"] = {o: inputs_for(reg, o) for o in reg.outputs if o in reg.rules or
-                     o in reg.tables}
-    return data
 
 
 def _value(value: Any) -> Any:
