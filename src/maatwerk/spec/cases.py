@@ -7,7 +7,7 @@ or, for a regulation folder, in ``tests/*.yaml`` files holding ``tests:``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from maatwerk.spec import schema
@@ -25,6 +25,8 @@ from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.validate import validate
 from maatwerk.spec.values import ValueProblem, coerce
 
+Fail = Callable[..., None]  # fail(code, message, at, got=None, key=False)
+
 
 def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
           errors: list[SpecError]) -> TestCase:
@@ -32,8 +34,29 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
         errors.append(SpecError(code, message, path=dotted(at),
                                 position=source.position(at, key=key), got=got))
 
-    inputs: dict[str, Any] = {}
     chained: list[ChainedName] = []
+    inputs = _inputs(reg, source, case, path, fail, chained)
+    expect = _expected(reg, case, path, fail)
+    if case.error is not None and case.error not in CODES:
+        fail("MW502", "not a known error code", (*path, "error"), case.error)
+    _check_names(reg, source, case, path, fail, chained)
+    records = _records(case, path, fail)
+    for output in case.deciding_layer:
+        if output not in reg.outputs:
+            fail("MW501", f"{output!r} is not an output of {reg.id}",
+                 (*path, "deciding_layer", output), output, key=True)
+    return TestCase(case.name, case.date, inputs, expect, source.position(path), case.status,
+                    tuple(case.missing) if case.missing is not None else None,
+                    tuple(case.categories) if case.categories is not None else None, case.error,
+                    case.demo, case.description, *records, case.deciding_layer,
+                    tuple(chained))
+
+
+def _inputs(reg: Regulation, source: Source, case: schema.Case, path: PathT, fail: Fail,
+            chained: list[ChainedName]) -> dict[str, Any]:
+    """The test's inputs, read with their types; inputs of a regulation this one uses are kept
+    as given (in ``chained``), to be checked with that regulation."""
+    inputs: dict[str, Any] = {}
     references = reg.references()
     for name, raw in case.inputs.items():
         at = (*path, "inputs", name)
@@ -53,6 +76,11 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
             inputs[name] = coerce(raw, reg.inputs[name].type)
         except ValueProblem as exc:
             fail("MW502", str(exc), at, raw)
+    return inputs
+
+
+def _expected(reg: Regulation, case: schema.Case, path: PathT, fail: Fail) -> dict[str, Any]:
+    """The expected values of rules, tables and assessed values, read with their types."""
     expect: dict[str, Any] = {}
     types = {**{n: r.type for n, r in reg.rules.items()},
              **{n: t.type for n, t in reg.tables.items()}, **reg.assessed()}
@@ -67,8 +95,14 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
             expect[name] = coerce(raw, types[name])
         except ValueProblem as exc:
             fail("MW502", str(exc), at, raw)
-    if case.error is not None and case.error not in CODES:
-        fail("MW502", "not a known error code", (*path, "error"), case.error)
+    return expect
+
+
+def _check_names(reg: Regulation, source: Source, case: schema.Case, path: PathT, fail: Fail,
+                 chained: list[ChainedName]) -> None:
+    """The inputs expected missing and the categories expected to apply are the regulation's
+    (missing inputs of a regulation this one uses are checked with it)."""
+    references = reg.references()
     for i, name in enumerate(case.missing or []):
         if name not in reg.inputs and references and name != "assessment":
             at = (*path, "missing", i)
@@ -81,19 +115,9 @@ def _case(reg: Regulation, source: Source, case: schema.Case, path: PathT,
         if name not in reg.categories:
             fail("MW501", f"{name!r} is not a category of {reg.id}"
                  f"{suggest(name, list(reg.categories))}", (*path, "categories", i), name)
-    records = _records(case, path, fail)
-    for output in case.deciding_layer:
-        if output not in reg.outputs:
-            fail("MW501", f"{output!r} is not an output of {reg.id}",
-                 (*path, "deciding_layer", output), output, key=True)
-    return TestCase(case.name, case.date, inputs, expect, source.position(path), case.status,
-                    tuple(case.missing) if case.missing is not None else None,
-                    tuple(case.categories) if case.categories is not None else None, case.error,
-                    case.demo, case.description, *records, case.deciding_layer,
-                    tuple(chained))
 
 
-def _records(case: schema.Case, path: PathT, fail: Any) -> tuple[
+def _records(case: schema.Case, path: PathT, fail: Fail) -> tuple[
         AssessmentRecord | None, tuple[Deviation, ...], tuple[Consideration, ...]]:
     """The test's discretion records, read as the engine will read them."""
     assessment = None
