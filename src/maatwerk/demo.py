@@ -144,14 +144,6 @@ def run(db_path: Path, *, regulations: Path, seed: int, cases: int, today: dt.da
         host: str, port: int, serve: bool, fresh: bool) -> None:
     """Create (or reuse) the demo database with its history, print the address and the demo
     accounts, and serve."""
-    from sqlalchemy import func, select
-
-    from maatwerk.cases.db import Database
-    from maatwerk.cases.migrate import upgrade
-    from maatwerk.cases.models import AuditEntry, Case, User
-    from maatwerk.cases.registry import Registry
-    from maatwerk.simulate import history
-
     console = Console(highlight=False, soft_wrap=True)
     if serve and not _port_free(host, port):
         raise click.ClickException(f"port {port} on {host} is in use; choose another with "
@@ -162,6 +154,26 @@ def run(db_path: Path, *, regulations: Path, seed: int, cases: int, today: dt.da
     url = f"sqlite:///{db_path}"
     console.print(f"[bold]maatwerk demo[/bold] — database {db_path} "
                   "(all people and cases in it are synthetic)")
+    day = _history(console, db_path, url, regulations, secret, seed=seed, cases=cases,
+                   today=today)
+    clock = demo_clock(day)
+    _print_access(console, host, port, day, clock is not None, serve)
+    if serve:
+        _serve(url, regulations, secret, clock, host, port)
+
+
+def _history(console: Console, db_path: Path, url: str, regulations: Path, secret: str, *,
+             seed: int, cases: int, today: dt.date | None) -> dt.date:
+    """Open (and migrate) the demo database, generate the history unless it holds one and say
+    what it holds; the history's today."""
+    from sqlalchemy import func, select
+
+    from maatwerk.cases.db import Database
+    from maatwerk.cases.migrate import upgrade
+    from maatwerk.cases.models import AuditEntry, Case, User
+    from maatwerk.cases.registry import Registry
+    from maatwerk.simulate import history
+
     with _progress(console) as progress:
         reporter = RichReporter(progress)
         reporter.stage("Database: create or open, migrate")
@@ -196,10 +208,7 @@ def run(db_path: Path, *, regulations: Path, seed: int, cases: int, today: dt.da
         console.print(f"Reusing the history in {db_path} ({existing} cases; --fresh makes a "
                       "new one).")
     database.dispose()
-    clock = demo_clock(day)
-    _print_access(console, host, port, day, clock is not None, serve)
-    if serve:
-        _serve(url, regulations, secret, clock, host, port)
+    return day
 
 
 def _print_summary(console: Console, summary: Any) -> None:
