@@ -27,6 +27,7 @@ from maatwerk.spec.schema import Translations
 
 Fn = Callable[["Env"], Any]
 _NONE = object()
+NOT_SET = _NONE  # what ``dict.get`` gives for a name not computed or given
 
 
 class Missing(Exception):
@@ -102,6 +103,14 @@ def _unknown(*values: Any) -> Unknown | None:
     return Unknown(frozenset().union(*missing)) if missing else None
 
 
+def member(value: Any, options: list[Any], negated: bool) -> Any:
+    """``value in options`` (``not in`` when negated); unknown when any of them is."""
+    unknown = _unknown(value, *options)
+    if unknown:
+        return unknown
+    return (value in options) is not negated
+
+
 class Compiler:
     """Compiles the formulas of one plan (a reference date and a set of categories)."""
 
@@ -112,6 +121,11 @@ class Compiler:
         self.partial = partial
 
     def formula(self, formula: Formula, owner: str) -> Fn:
+        if not self.partial:  # strict: one generated function (the same steps, fewer calls)
+            from maatwerk.engine.codegen import function
+            generated = function(self, formula, owner)
+            if generated is not None:
+                return generated
         return _Unit(self, formula, owner).compile(formula.expr)
 
     def table(self, table: TableDef) -> Fn:
@@ -119,7 +133,7 @@ class Compiler:
 
     def reader(self, name: str) -> Fn:
         """A function that reads a value given with the case (an input or an assessed value)."""
-        return _Unit(self, Formula(ir.Name(name), name, ()), name).compile(ir.Name(name))
+        return self.formula(Formula(ir.Name(name), name, ()), name)
 
 
 class _Unit:
@@ -331,21 +345,13 @@ class _Unit:
         options = [self.compile(o) for o in node.options]
         negated = node.negated
 
-        def member(env: Env) -> Any:
-            value = item(env)
-            values = [o(env) for o in options]
-            unknown = _unknown(value, *values)
-            if unknown:
-                return unknown
-            return (value in values) is not negated
-        return member
+        return lambda env: member(item(env), [o(env) for o in options], negated)
 
 
 def _table(c: Compiler, table: TableDef) -> Fn:
-    rows = [(row.index, _Unit(c, row.when, table.name).compile(row.when.expr),
-             _Unit(c, row.then, table.name).compile(row.then.expr), row) for row in table.rows]
-    otherwise = (_Unit(c, table.otherwise, table.name).compile(table.otherwise.expr)
-                 if table.otherwise else None)
+    rows = [(row.index, c.formula(row.when, table.name), c.formula(row.then, table.name), row)
+            for row in table.rows]
+    otherwise = c.formula(table.otherwise, table.name) if table.otherwise else None
     name, policy, aggregate = table.name, table.hit_policy, table.aggregate
 
     def evaluate(env: Env) -> Any:
