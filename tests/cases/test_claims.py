@@ -184,6 +184,34 @@ def test_a_corrected_announcement_gets_a_new_objection_term(
     assert objection["decision_id"] == standing(cf.get(people.anna, case_id))["id"]
 
 
+def test_a_correction_that_leaves_the_case_undecidable_is_refused(
+        cf: CaseFile, people: People) -> None:
+    """With a partner the partner's income is needed, and it was never recorded: accepting
+    the claim would leave the decision indeterminate, so nothing is accepted."""
+    case_id = zorgtoeslag(cf, people)
+    claim = cf.lodge_claim(people.anna, case_id, "heeft_toeslagpartner", "ja", WHY)
+    assert standing(cf.get(people.anna, case_id))["provisional"] is True
+    before = everything(cf, people, case_id)
+    with pytest.raises(CaseError) as caught:
+        cf.accept_claim(people.carla, claim["id"])
+    assert caught.value.code == "MW805"
+    assert "toetsingsinkomen_partner" in caught.value.message
+    assert everything(cf, people, case_id) == before
+
+
+def test_a_correction_while_an_objection_is_handled_leaves_the_objection_open(
+        cf: CaseFile, people: People) -> None:
+    """The objection extends to the decision that replaces the contested one (Awb 6:19)."""
+    case_id = zorgtoeslag(cf, people, "announced")
+    cf.object(people.anna, case_id, "Mijn inkomen is hoger dan de Belastingdienst denkt.")
+    cf.accept_claim(people.carla, lodge(cf, people, case_id)["id"])
+    case = cf.get(people.anna, case_id)
+    assert (case["state"], case["objections"][0]["state"]) == ("objection", "lodged")
+    assert standing(case)["kind"] == "correction"
+    cf.decide_objection(people.max, case_id, False, "Ongegrond: het besluit is al gecorrigeerd.")
+    assert cf.get(people.anna, case_id)["state"] == "objection_decided"
+
+
 # -- refusing and withdrawing ------------------------------------------------------------------
 
 

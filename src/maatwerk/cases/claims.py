@@ -64,7 +64,8 @@ class Claims(CaseService):
             c = self.case_row(s, actor, case_id, "lodge_claim", lock=True)
             recorded = self._recorded(s, c, fact)
             proposed = self._checked(c, fact, value)
-            if proposed == self._checked(c, fact, recorded.value):
+            if recorded.value is not None and proposed == self._checked(c, fact,
+                                                                        recorded.value):
                 raise CaseError("MW809", f"the proposed value of {fact!r} is the value "
                                 f"recorded ({to_json(recorded.value)}); a claim proposes a "
                                 "different one", path="value", got=value)
