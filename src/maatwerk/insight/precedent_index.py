@@ -8,8 +8,14 @@ date before each search: one cheap statement (the newest decision's id) tells wh
 was decided since; if so, the decisions after the last one seen — less a margin of
 ``MARGIN`` ids, for a decision that committed after a later-numbered one on PostgreSQL — are
 read with their cases' facts, and their rows added or replaced (a re-decision after an upheld
-objection replaces its case's row). Spreads are recomputed when the index has grown by a
-quarter.
+objection replaces its case's row, and its block's zone is recomputed). Spreads are recomputed
+when the index has grown by a quarter.
+
+The rows are kept sorted for the blocks' zones to be tight (``nearest.sort_order``): all of them
+when the index is built and whenever it has doubled since; in between, once the rows added since
+the last sort exceed ``SORT_TAIL`` of the sorted ones, those rows are sorted among themselves
+(a run of their own, from the block boundary before them), which takes milliseconds where
+sorting every row would take seconds.
 
 Indexes are kept per database engine and regulation for the life of the process
 (``index_for``); memory is about 4 bytes per fact and case, plus 4 bytes per case id.
@@ -29,12 +35,22 @@ from sqlalchemy.orm import Session
 
 from maatwerk.cases.models import Case, Decision, DeviationRequest, Fact
 from maatwerk.insight.features import NUMBER, Feature, Vocabulary, number
-from maatwerk.insight.nearest import Layout, sort_order, spreads
+from maatwerk.insight.nearest import (
+    BLOCK,
+    Zones,
+    blocks_of,
+    empty_zones,
+    fill_zones,
+    sort_features,
+    sort_order,
+    spreads,
+)
 from maatwerk.insight.nearest import select as nearest
 
 DECIDED = ("decision", "redecision")
 MARGIN = 50  # decision ids re-read on each update
 SORT_TAIL = 0.05  # rows added since the last sort, as a share of those sorted, before a new sort
+SORT_MIN = 1000  # ... and at least this many
 
 
 @dataclass
@@ -58,13 +74,15 @@ class PrecedentIndex:
     last: int = 0  # the newest decision id read
     scale: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.float32))
     scaled_at: int = 0
-    layout: Layout = field(default_factory=Layout)
-    moved: bool = False  # a row was replaced since the last sort
+    sorted_upto: int = 0  # rows [0, sorted_upto) are in sorted runs, the rest in the order added
+    full_sort_at: int = 0  # the number of rows at the last sort of every row
+    order: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         self.values = np.empty((len(self.features), 0), dtype=np.float32)
         self.numeric = np.array([f.kind == NUMBER for f in self.features], dtype=bool)
+        self.zones: Zones = empty_zones(len(self.features), 0)
 
     # -- keeping up to date ------------------------------------------------------------------
 
@@ -80,29 +98,34 @@ class PrecedentIndex:
         else:
             facts, deviated = self._read_since(s, max(0, self.last - MARGIN), newest)
         self.last = newest
+        self.add(facts, deviated)
+        return len(facts)
+
+    def add(self, facts: dict[int, dict[str, Any]], deviated: set[int]) -> None:
+        """Add or replace the rows of cases (``facts`` by case id; ``deviated``: those with an
+        approved deviation), then recompute the spreads or sort when due."""
         self._put(list(facts), [facts[c] for c in facts], deviated)
         if self.count >= 1.25 * self.scaled_at or self.scale.size != len(self.features):
             self.scale = spreads(self.values, self.count)
             self.scaled_at = self.count
-        if self.moved or self.count - self.layout.upto > max(SORT_TAIL * self.layout.upto,
-                                                                 1000):
-            self._sort()
-        return len(facts)
+        if self.count - self.sorted_upto > max(SORT_TAIL * self.sorted_upto, SORT_MIN):
+            self._sort(everything=self.count >= 2 * self.full_sort_at)
 
-    def _sort(self) -> None:
-        """Reorder the rows on the key feature (see ``nearest``); a case keeps its row id only
-        until the next sort."""
-        key = self._key()
-        self.moved = False
-        if key < 0:
-            self.layout = Layout(-1, 0, self.count)
-            return
-        n = self.count
-        permutation, self.layout = sort_order(self.values, n, key)
-        self.values[:, :n] = self.values[:, permutation]
-        self.case_ids[:n] = self.case_ids[permutation]
-        self.flagged[:n] = self.flagged[permutation]
-        self.row_of[self.case_ids[:n]] = np.arange(n, dtype=np.int32)
+    def _sort(self, everything: bool) -> None:
+        """Sort every row, or those added since the last sort (from the block boundary before
+        them) among themselves (see the module); a case keeps its row only until the next
+        sort."""
+        if everything:
+            self.order = sort_features(self.values, self.count)
+            self.full_sort_at = self.count
+        start, n = 0 if everything else self.sorted_upto // BLOCK * BLOCK, self.count
+        permutation = sort_order(self.values, start, n, self.order) + start
+        self.values[:, start:n] = self.values[:, permutation]
+        self.case_ids[start:n] = self.case_ids[permutation]
+        self.flagged[start:n] = self.flagged[permutation]
+        self.row_of[self.case_ids[start:n]] = np.arange(start, n, dtype=np.int32)
+        self.sorted_upto = n
+        fill_zones(self.zones, self.values, self.flagged, n, start // BLOCK)
 
     def _read_all(self, s: Session, newest: int) -> tuple[dict[int, dict[str, Any]], set[int]]:
         """Every decided case of the regulation: its facts and whether it has an approved
@@ -124,11 +147,14 @@ class PrecedentIndex:
     def _read_since(self, s: Session, since: int, newest: int
                     ) -> tuple[dict[int, dict[str, Any]], set[int]]:
         """The cases decided after decision ``since``: found by the decisions' ids, then read
-        by case id (so the database walks a few rows, not the regulation's cases)."""
-        ids = sorted({c for c, regulation in s.execute(
-            select(Decision.case_id, Case.regulation).join(Case, Case.id == Decision.case_id)
-            .where(Decision.id > since, Decision.id <= newest, Decision.kind.in_(DECIDED)))
-            if regulation == self.regulation})
+        by case id (so the database walks a few rows, not the regulation's cases). The kind,
+        regulation and state are compared here, not in the statements: there the databases
+        would take them for the better index and walk every decision or approved request."""
+        ids = sorted({c for c, kind, regulation in s.execute(
+            select(Decision.case_id, Decision.kind, Case.regulation)
+            .join(Case, Case.id == Decision.case_id)
+            .where(Decision.id > since, Decision.id <= newest))
+            if kind in DECIDED and regulation == self.regulation})
         facts: dict[int, dict[str, Any]] = {c: {} for c in ids}
         deviated: set[int] = set()
         for at in range(0, len(ids), 1000):
@@ -137,25 +163,10 @@ class PrecedentIndex:
                     select(Fact.case_id, Fact.name, Fact.value)
                     .where(Fact.case_id.in_(part)).order_by(Fact.id)):
                 facts[case_id][name] = value
-            deviated |= set(s.execute(select(DeviationRequest.case_id).distinct().where(
-                DeviationRequest.state == "approved",
-                DeviationRequest.case_id.in_(part))).scalars())
+            deviated |= {c for c, state in s.execute(
+                select(DeviationRequest.case_id, DeviationRequest.state)
+                .where(DeviationRequest.case_id.in_(part))) if state == "approved"}
         return facts, deviated
-
-    def _key(self) -> int:
-        """The feature to sort on: a number most cases have, with the most distinct values."""
-        best, chosen = (-1.0, -1), -1
-        for j, f in enumerate(self.features):
-            if f.kind != NUMBER:
-                continue
-            column = self.values[j, :self.count]
-            present = column[~np.isnan(column)]
-            if present.size < 0.9 * self.count:
-                continue
-            score = (float(np.unique(present).size), -j)
-            if score > best:
-                best, chosen = score, j
-        return chosen
 
     def encode(self, facts: dict[str, Any]) -> np.ndarray:
         """A case's facts as one row of feature values."""
@@ -173,14 +184,18 @@ class PrecedentIndex:
         self._grow(int(ids.max()) + 1, len(ids))
         existing = self.row_of[ids]
         fresh = existing < 0
-        self.moved = self.moved or bool((~fresh).any())
         where = existing.copy()
-        where[fresh] = np.arange(self.count, self.count + int(fresh.sum()), dtype=np.int32)
+        added = self.count
+        where[fresh] = np.arange(added, added + int(fresh.sum()), dtype=np.int32)
         self.count += int(fresh.sum())
         self.row_of[ids] = where
         self.case_ids[where] = ids
         self.flagged[where] = np.fromiter((c in deviated for c in case_ids), bool, len(ids))
         self.values[:, where] = np.stack([self.encode(r) for r in rows], axis=1)
+        for block in np.unique(existing[~fresh] // BLOCK):  # the blocks of replaced rows
+            fill_zones(self.zones, self.values, self.flagged, self.count, int(block),
+                       int(block) + 1)
+        fill_zones(self.zones, self.values, self.flagged, self.count, added // BLOCK)
 
     def _grow(self, ids: int, rows: int) -> None:
         if ids > self.row_of.size:
@@ -194,6 +209,10 @@ class PrecedentIndex:
             grown = np.full((len(self.features), size), np.nan, dtype=np.float32)
             grown[:, :self.count] = self.values[:, :self.count]
             self.values = grown
+            zones = empty_zones(len(self.features), blocks_of(size))
+            for old, new in zip(self.zones, zones, strict=True):
+                new[..., :old.shape[-1]] = old
+            self.zones = zones
 
     # -- searching ---------------------------------------------------------------------------
 
@@ -214,7 +233,7 @@ class PrecedentIndex:
         if exclude is not None and 0 <= exclude < self.row_of.size:
             skip = int(self.row_of[exclude])
         near, flagged = nearest(self.values, self.numeric, self.scale, self.encode(facts),
-                                self.count, self.flagged, self.case_ids, skip, k, self.layout)
+                                self.count, self.flagged, self.case_ids, skip, k, self.zones)
         return ([Hit(int(self.case_ids[r]), d) for r, d in near],
                 [Hit(int(self.case_ids[r]), d) for r, d in flagged])
 
