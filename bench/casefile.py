@@ -180,7 +180,7 @@ class Context:
     version_id: int
     reg: Any
     templates: dict[int, list[Template]]
-    caseworkers: list[tuple[int, str]]  # (user id, username)
+    caseworkers: list[tuple[int, str, int | None]]  # (user id, username, unit id)
     ts: Any  # datetime (naive UTC) -> the database's text for a timestamp
 
 
@@ -215,7 +215,7 @@ def case_rows(ctx: Context, st: FillState, k: int, tpl: Template, state: str,
     ts = ctx.ts
     received = EPOCH + k * STEP + dt.timedelta(microseconds=rng.randrange(60_000_000))
     reach = ORDER.index(state)
-    cw_id, cw = ctx.caseworkers[rng.randrange(len(ctx.caseworkers))]
+    cw_id, cw, unit_id = ctx.caseworkers[rng.randrange(len(ctx.caseworkers))]
     if st.subjects and rng.randrange(100) < REUSE_SUBJECT:
         subject = st.subjects[rng.randrange(len(st.subjects))]
     else:
@@ -259,7 +259,7 @@ def case_rows(ctx: Context, st: FillState, k: int, tpl: Template, state: str,
     rows["deadlines"].append(tuple(decision_term))
     rows["cases"].append((case_id, reference, REGULATION, ctx.version_id, subject, state,
                           CHANNEL, tpl.peildatum.isoformat(), received.date().isoformat(),
-                          None, cw_id if reach >= 1 else None, cw_id, ts(received), ts(at),
+                          unit_id, cw_id if reach >= 1 else None, cw_id, ts(received), ts(at),
                           revision))
 
 
@@ -696,7 +696,8 @@ def check_fast_path(tree: Path) -> None:
             else:
                 w = SqliteWriter(path)
                 st = fill_state(w)
-                ctx = Context(version_id, reg, {2025: [tpl]}, [(cw.id, cw.username)], w.ts)
+                ctx = Context(version_id, reg, {2025: [tpl]}, [(cw.id, cw.username, cw.unit_id)],
+                              w.ts)
                 rows: dict[str, list[tuple[Any, ...]]] = {t: [] for t in COLUMNS}
                 events: list[Event] = []
                 case_rows(ctx, st, 0, tpl, "announced", random.Random(0), rows, events)
@@ -953,7 +954,7 @@ def prepare(store: Store, registry: Any, reg: Any) -> tuple[Side, dict[str, Any]
                    for i in range(CASEWORKERS)]
         cw = Actor.of(workers[0])
         version_id = registry.store(s, reg).id
-        caseworkers = [(u.id, u.username) for u in workers]
+        caseworkers = [(u.id, u.username, u.unit_id) for u in workers]
     files, note = service(store, registry, cw)
     ctx_base = {"version_id": version_id, "reg": reg, "templates": templates(registry, reg),
                 "caseworkers": caseworkers}
