@@ -46,7 +46,7 @@ def sample(s: Session, cohort: Cohort, size: int = SAMPLE,
     """The sampled cases decided with discretion (their standing decision's deciding layers and
     document layers), and per regulation how many such cases there are."""
     chosen = cohort.sample(s, size, seed, discretion=True)
-    found = decisions(s, [r.decision_id for r in chosen])
+    found = decisions(s, [r.decision_id for r in chosen], cohort.documents)
     rows = [Sampled(r.regulation, r.case_id, r.month, found[r.decision_id].deciding_layer,
                     found[r.decision_id].layers) for r in chosen]
     population: dict[str, int] = {}

@@ -25,7 +25,7 @@ taken whole.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,6 +152,10 @@ class Cohort:
     period: Period
     table: sa.Table
     cache: dict[str, list[Any]] = field(default_factory=dict, compare=False)
+    # decisions read from their documents (``equality.decisions``), by id: the samples of
+    # several figures overlap, and a decision's row does not change once written (``gather``
+    # may be given a mapping that outlives the cohort)
+    documents: MutableMapping[int, Any] = field(default_factory=dict, compare=False)
 
     @property
     def c(self) -> Any:
@@ -194,8 +198,10 @@ class Cohort:
 
     @classmethod
     @contextmanager
-    def gather(cls, s: Session, period: Period) -> Iterator[Cohort]:
-        """The cohort of ``period`` in ``s``'s connection, dropped afterwards."""
+    def gather(cls, s: Session, period: Period,
+               documents: MutableMapping[int, Any] | None = None) -> Iterator[Cohort]:
+        """The cohort of ``period`` in ``s``'s connection, dropped afterwards; the decisions
+        its figures read are kept in ``documents`` when given (see ``Cohort.documents``)."""
         name = f"mw_cohort_{uuid.uuid4().hex[:12]}"
         table = sa.Table(name, sa.MetaData(), *(sa.Column(n, t) for n, t in COLUMNS),
                          prefixes=["TEMPORARY"])
@@ -206,7 +212,7 @@ class Cohort:
                                                           _select(s, period)))
             if connection.dialect.name == "postgresql":  # else it guesses its size wrong
                 connection.execute(sa.text(f"ANALYZE {name}"))
-            yield cls(period, table)
+            yield cls(period, table, documents={} if documents is None else documents)
         finally:
             table.drop(connection)
 

@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -133,15 +133,64 @@ class Row:
     layers: list[Any]
 
 
-def decisions(s: Session, ids: Sequence[int]) -> dict[int, Any]:
-    """The outputs, deciding layers and document layers of decisions, by id (read by primary
-    key, a bounded number)."""
-    found = {}
-    for start in range(0, len(ids), 1000):
+@dataclass(frozen=True)
+class Read:
+    """What the figures read of a decision: its outputs, its deciding layers and, of its
+    document's layers, what ``slim`` keeps."""
+
+    id: int
+    outputs: dict[str, Any]
+    deciding_layer: dict[str, str]
+    layers: list[Any]
+
+
+DEVIATION_FIELDS = ("clause", "output", "standard", "value")
+
+
+def slim(layers: Any) -> Any:
+    """Of a decision document's layers, what the figures read (``categories`` here,
+    ``certainty.how_far`` and ``certainty.cost``): each layer's name, the ids of its policy
+    categories, its deviations' clause, output, standard and value, and the outputs of the
+    first and the last layer. The layers stay in their order, so that the first and the last
+    are the same; anything that is not a list of objects is kept as it is."""
+    if not isinstance(layers, list):
+        return layers
+    found: list[Any] = []
+    for i, layer in enumerate(layers):
+        if not isinstance(layer, dict):
+            found.append(layer)
+            continue
+        kept = {k: layer[k] for k in ("layer",) if k in layer}
+        if i in (0, len(layers) - 1) and "outputs" in layer:
+            kept["outputs"] = layer["outputs"]
+        for name, fields in (("categories", ("id",)), ("deviations", DEVIATION_FIELDS)):
+            if name in layer:
+                items = layer[name]
+                kept[name] = [{k: x[k] for k in fields if k in x} if isinstance(x, dict)
+                              else x for x in items] if isinstance(items, list) else items
+        found.append(kept)
+    return found
+
+
+def decisions(s: Session, ids: Sequence[int],
+              kept: MutableMapping[int, Read] | None = None) -> dict[int, Read]:
+    """What the figures read of decisions (``Read``), by id, read by primary key (a bounded
+    number). Those in ``kept`` are not read again and those read are added to it: a cohort's
+    ``documents``, where the samples of several figures overlap (a decision's row does not
+    change once written)."""
+    found: dict[int, Read] = {}
+    for i in ids:
+        known = None if kept is None else kept.get(i)
+        if known is not None:
+            found[i] = known
+    unread = list(dict.fromkeys(i for i in ids if i not in found))
+    for start in range(0, len(unread), 1000):
         for row in s.execute(select(Decision.id, Decision.outputs, Decision.deciding_layer,
                                     Decision.document["layers"].label("layers"))
-                             .where(Decision.id.in_(list(ids[start:start + 1000])))):
-            found[row.id] = row
+                             .where(Decision.id.in_(unread[start:start + 1000]))):
+            found[row.id] = Read(row.id, row.outputs, row.deciding_layer, slim(row.layers))
+            if kept is not None:
+                kept[row.id] = found[row.id]
     return found
 
 
@@ -149,7 +198,7 @@ def sample(s: Session, cohort: Cohort, size: int = SAMPLE, seed: int = SEED) -> 
     """The sampled decided cases with their standing decision's outputs, layers and
     categories."""
     chosen = cohort.sample(s, size, seed)
-    found = decisions(s, [r.decision_id for r in chosen])
+    found = decisions(s, [r.decision_id for r in chosen], cohort.documents)
     references: dict[int, str] = {}
     ids = [r.case_id for r in chosen]
     for start in range(0, len(ids), 1000):
@@ -234,6 +283,60 @@ def _differs(a: tuple[tuple[str, Any], ...], b: tuple[tuple[str, Any], ...],
                for x, y, n in zip(a, b, numeric, strict=False))
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """An outcome made ready to compare with many others: its *signature* — per output the
+    deciding layer and, unless it is a number compared within the tolerance, the value as
+    text — and its numbers by position. Two outcomes with different signatures differ; with
+    the same signature they differ only when one of the numbers lies beyond the tolerance
+    (``differ``: a value is compared as a number exactly when it reads as one)."""
+
+    signature: tuple[Any, ...]
+    numbers: tuple[tuple[int, Decimal], ...]
+
+
+def _prepare(outcome: tuple[tuple[str, Any], ...], numeric: list[bool]) -> _Prepared:
+    signature: list[Any] = []
+    numbers = []
+    for i, ((layer, value), n) in enumerate(zip(outcome, numeric, strict=False)):
+        found = number(value) if n else None
+        signature.append((layer, "#") if found is not None else (layer, str(value)))
+        if found is not None:
+            numbers.append((i, found))
+    return _Prepared(tuple(signature), tuple(numbers))
+
+
+def _apart(a: _Prepared, b: _Prepared) -> bool:
+    """Whether two outcomes of the same signature differ (as ``_differs``)."""
+    for (_, x), (_, y) in zip(a.numbers, b.numbers, strict=True):
+        if abs(x - y) > max(AT_LEAST, TOLERANCE * max(abs(x), abs(y))):
+            return True
+    return False
+
+
+def _differing_pairs(groups: Counter[tuple[tuple[str, Any], ...]],
+                     numeric: list[bool]) -> int:
+    """Of the pairs of a cell's cases, how many have outcomes that differ: every pair across
+    two signatures, and the pairs within one signature whose numbers lie apart (the pairs of
+    one outcome never differ)."""
+    if any(len(outcome) != len(numeric) for outcome in groups):  # outputs unknown: pairwise
+        outcomes = list(groups.items())
+        return sum(n * m for i, (a, n) in enumerate(outcomes)
+                   for b, m in outcomes[i + 1:] if _differs(a, b, numeric))
+    same: dict[tuple[Any, ...], list[tuple[_Prepared, int]]] = {}
+    for outcome, n in groups.items():
+        prepared = _prepare(outcome, numeric)
+        same.setdefault(prepared.signature, []).append((prepared, n))
+    total = sum(groups.values())
+    apart = (total * total - sum(n * n for n in groups.values())) // 2  # distinct outcomes
+    for members in same.values():
+        for i, (a, n) in enumerate(members):
+            for b, m in members[i + 1:]:
+                if not _apart(a, b):
+                    apart -= n * m
+    return apart
+
+
 @dataclass
 class Tally:
     alike: int = 0
@@ -258,19 +361,17 @@ def measure(cases: list[Sampled], numeric: list[bool]) -> dict[str, Any]:
         if len(members) < 2:
             continue
         groups = Counter(m.outcome for m in members)
-        outcomes = list(groups.items())
-        apart = sum(n * m for i, (a, n) in enumerate(outcomes)
-                    for b, m in outcomes[i + 1:] if _differs(a, b, numeric))
+        apart = _differing_pairs(groups, numeric)
         pairs += len(members) * (len(members) - 1) // 2
         differing += apart
         reference = tuple(_reference([m.outcome[i] for m in members], numeric[i])
                           for i in range(len(members[0].outcome)))
+        away = {outcome: _differs(outcome, reference, numeric) for outcome in groups}
         for m in members:
-            away = _differs(m.outcome, reference, numeric)
             for tally in (overall, teams.setdefault(m.team, Tally()),
                           workers.setdefault((m.caseworker, m.team), Tally())):
                 tally.alike += 1
-                tally.departing += int(away)
+                tally.departing += int(away[m.outcome])
         if apart:
             worst.append((apart, key, members, groups))
     worst.sort(key=lambda x: (-x[0], str(x[1])))

@@ -16,6 +16,11 @@ older — and that revision is then already past.
 
 A memo belongs to one ``Database`` (``for_database``), so two case files never share figures.
 Concurrent requests for the same key compute it once: the others wait for the first.
+
+Beside the figures, a memo keeps what the figures read of sampled decisions' documents
+(``Memo.documents``, see ``maatwerk.insight.equality.decisions``), by decision id, for every
+revision: a decision's row does not change once written, so after a new event only decisions
+not read before are read. It holds at most ``DOCUMENTS`` of them.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator, MutableMapping
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -43,6 +48,7 @@ from maatwerk.cases.models import (
 )
 
 SIZE = 16  # keys kept per case file
+DOCUMENTS = 20_000  # decisions kept per case file (a few kB each)
 COUNTED = (Case, Fact, Decision, DeviationRequest, Assessment, Consideration, Objection,
            Deadline)
 
@@ -59,12 +65,49 @@ def revision(s: Session) -> tuple[Any, ...]:
     return (int(last), str(hashed), *ids)
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+class Kept(MutableMapping[K, V]):
+    """A mapping of at most ``size`` items (the first added go out first) that threads may
+    share: ``get`` and setting an item are atomic."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._items: dict[K, V] = {}
+
+    def __getitem__(self, key: K) -> V:
+        with self._lock:
+            return self._items[key]
+
+    def __setitem__(self, key: K, value: V) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                del self._items[next(iter(self._items))]
+
+    def __delitem__(self, key: K) -> None:
+        with self._lock:
+            del self._items[key]
+
+    def __iter__(self) -> Iterator[K]:
+        with self._lock:
+            return iter(list(self._items))
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class Memo:
     """A few values by key, least recently used first out; a value is computed once even when
-    several threads ask for it at the same moment."""
+    several threads ask for it at the same moment. ``documents`` keeps what the figures read
+    of decisions (see the module's text)."""
 
-    def __init__(self, size: int = SIZE) -> None:
+    def __init__(self, size: int = SIZE, documents: int = DOCUMENTS) -> None:
         self.size = size
+        self.documents: Kept[int, Any] = Kept(documents)
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._pending: dict[Hashable, threading.Lock] = {}

@@ -14,7 +14,7 @@ any new event in the case file makes the next request compute afresh.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -97,7 +97,8 @@ def dashboard_page(request: Request) -> Any:
         known = set(regs) | set(memo.get(("regulations", now), lambda: regulations_in(s)))
         period, problems = period_of(request, known, lang)
         key = ("figures", now, loaded, today, period)
-        figures: dict[str, Any] = memo.get(key, lambda: _figures(s, period, today, regs))
+        figures: dict[str, Any] = memo.get(key, lambda: _figures(s, period, today, regs,
+                                                                  memo.documents))
     titles = {r: text(regs[r].title, lang) if r in regs else r for r in known}
     data = dict(figures)  # the kept figures are shared: never changed, only added to
     data["regulations"] = [{"id": r, "title": titles[r]} for r in sorted(known)]
@@ -109,11 +110,12 @@ def dashboard_page(request: Request) -> Any:
     return data
 
 
-def _figures(s: Session, period: Period, today: dt.date,
-             regs: Mapping[str, Regulation]) -> dict[str, Any]:
-    """Every figure of the dashboard, the dilemma monitor and the dynamics signals."""
+def _figures(s: Session, period: Period, today: dt.date, regs: Mapping[str, Regulation],
+             documents: MutableMapping[int, Any] | None = None) -> dict[str, Any]:
+    """Every figure of the dashboard, the dilemma monitor and the dynamics signals (what is
+    read of decisions' documents kept in ``documents``)."""
     data = dashboard(s, period, today)
-    with Cohort.gather(s, period) as cohort:
+    with Cohort.gather(s, period, documents) as cohort:
         data["dilemmas"] = dilemmas(s, cohort, regs)
         data["dynamics"] = dynamics(s, cohort, regs, today, data["dilemmas"])
     return data
