@@ -25,6 +25,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from maatwerk.engine.assessment import Assessing, assessment_names
 from maatwerk.engine.chain import Chain, Link, Upstream
 from maatwerk.engine.compile import Env, EvalProblem, Missing, Unknown
 from maatwerk.engine.decision import (
@@ -38,13 +39,12 @@ from maatwerk.engine.decision import (
 from maatwerk.engine.discretion import (
     BOUND_NAMES,
     AppliedDeviation,
-    assessment_names,
-    check_assessment,
     check_consideration,
     check_deviation,
     considered,
     evaluator,
 )
+from maatwerk.engine.inputs import Checker, check
 from maatwerk.engine.plan import Plan, Plans
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.graph import full_graph, reachable
@@ -52,10 +52,9 @@ from maatwerk.spec.library import Library
 from maatwerk.spec.model import CategoryDef, InputDef, Regulation
 from maatwerk.spec.records import AssessmentRecord, Consideration, Deviation
 from maatwerk.spec.source import dotted
-from maatwerk.spec.typecheck import suggest
-from maatwerk.spec.values import ValueProblem, coerce
 
 ASSESSMENT_MISSING = "assessment"
+_NOTHING: frozenset[str] = frozenset()
 
 
 class Decider:
@@ -75,7 +74,11 @@ class Decider:
         self.closure = {n: reachable(graph, [n])
                         for n in (*reg.rules, *reg.tables, *reg.assessed())}
         self._affected_cache: dict[frozenset[str], frozenset[str]] = {}
+        self._skipped_cache: dict[frozenset[str], dict[str, Unknown]] = {}
         self.assessment_names = assessment_names(reg)
+        self.assessed = frozenset(reg.assessed())
+        self._check = Checker(reg)
+        self._assessing = Assessing(reg)
 
     # -- inputs ----------------------------------------------------------------------------------
 
@@ -87,41 +90,10 @@ class Decider:
     def check_inputs(self, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """The inputs in their runtime types; raises one ``DecisionError`` naming every problem.
         Through a chain, the facts of the regulations used are checked as they declare them."""
-        reg = self.reg
-        if self.chain is not None:
-            self.chain.check_names(inputs)
-        definitions = self.facts()
-        values: dict[str, Any] = {}
-        problems: list[tuple[str, str, str, Any]] = []
-        for name, raw in inputs.items():
-            definition = definitions.get(name)
-            if definition is None:
-                problems.append(("MW602", name, f"{name!r} is not an input of {reg.id}"
-                                 f"{suggest(name, list(reg.inputs))}", name))
-                continue
-            if raw is None:
-                continue  # an empty value is a missing value
-            try:
-                value = coerce(raw, definition.type)
-            except ValueProblem as exc:
-                problems.append(("MW601", name, str(exc), raw))
-                continue
-            low, high = definition.minimum, definition.maximum
-            if low is not None and value < low:
-                problems.append(("MW601", name, f"must be at least {low}", raw))
-            elif high is not None and value > high:
-                problems.append(("MW601", name, f"must be at most {high}", raw))
-            else:
-                values[name] = value
-        if len(problems) == 1:
-            code, name, message, got = problems[0]
-            raise DecisionError(code, message, path=f"inputs.{name}", got=got)
-        if problems:
-            details = "; ".join(f"{name}: {message} (got {got!r})"
-                                for _, name, message, got in problems)
-            raise DecisionError(problems[0][0], f"{len(problems)} inputs are invalid: {details}",
-                                path="inputs")
-        return values
+        if self.chain is None:
+            return self._check(inputs)
+        self.chain.check_names(inputs)
+        return check(self.reg, self.facts(), inputs)
 
     # -- deciding --------------------------------------------------------------------------------
 
@@ -165,34 +137,43 @@ class Decider:
 
     def _layer(self, plan: Plan, values: Mapping[str, Any], day: dt.date, *,
                pinned: Mapping[str, Any] | None = None, base: Env | None = None,
-               changed: frozenset[str] = frozenset(),
-               skip: frozenset[str] = frozenset()) -> tuple[Env, dict[str, Any]]:
+               changed: frozenset[str] = _NOTHING,
+               skip: frozenset[str] = _NOTHING) -> tuple[Env, dict[str, Any]]:
         """Evaluate the outputs in one layer: strictly, or three-valued when inputs are missing.
 
         With ``base`` (the layer before, under the same plan) the values that do not depend on
         ``changed`` are taken over instead of computed again. Outputs that depend on ``skip``
         (the assessed values, in the layers before the assessment) are unknown.
         """
-        seed: dict[str, Any] = {}
-        used: dict[str, Any] = {}
-        branches: list[Any] = []
-        if base is not None:
-            affected = self._affected(changed)
-            seed = {k: v for k, v in base.values.items()
-                    if k not in affected and not isinstance(v, Unknown)}
-            used = dict(base.used)
-            branches = [b for b in base.branches if b[0] not in affected]
-        seed.update(pinned or {})
-        unknown = {o: Unknown(frozenset(self.needs[o] & skip)) for o in self.reg.outputs
-                   if self.needs[o] & skip} if skip else {}
-        for funcs in (plan.funcs, plan.partial):
-            env = Env(values, funcs, day, dict(seed), dict(used), list(branches))
+        unknown = self._skipped(skip) if skip else None
+        affected = self._affected(changed) if base is not None else _NOTHING
+        for strict in (True, False):
+            funcs = plan.funcs if strict else plan.partial
+            if base is None:
+                env = Env(values, funcs, day, {}, {}, [])
+            else:
+                env = Env(values, funcs, day, {k: v for k, v in base.values.items()
+                                               if k not in affected and not isinstance(v, Unknown)},
+                          dict(base.used), [b for b in base.branches if b[0] not in affected])
+            if pinned:
+                env.values.update(pinned)
             try:
+                if unknown is None:
+                    return env, plan.outputs(env)
                 return env, {o: unknown[o] if o in unknown else env.get(o)
                              for o in self.reg.outputs}
             except Missing:
                 continue
         raise AssertionError("three-valued evaluation does not raise Missing")  # pragma: no cover
+
+    def _skipped(self, skip: frozenset[str]) -> dict[str, Unknown]:
+        """The outputs that depend on ``skip``, each unknown for what of it it needs."""
+        found = self._skipped_cache.get(skip)
+        if found is None:
+            found = {o: Unknown(frozenset(self.needs[o] & skip)) for o in self.reg.outputs
+                     if self.needs[o] & skip}
+            self._skipped_cache[skip] = found
+        return found
 
     def _decide(self, day: dt.date, values: dict[str, Any],
                 assessment: AssessmentRecord | None, deviations: Sequence[Deviation],
@@ -200,7 +181,7 @@ class Decider:
                 proposal: Deviation | None = None) -> Decision:
         reg = self.reg
         plan = self.plans.get(day)
-        assessed = frozenset(reg.assessed()) if assessment is not None else frozenset()
+        assessed = self.assessed if assessment is not None else _NOTHING
         env, standard = self._layer(plan, values, day, skip=assessed)
         layers = [Layer(STANDARD, standard, env)]
         results = self._conditions(plan, env)
@@ -210,7 +191,7 @@ class Decider:
             env, outputs = self._layer(plan, values, day, skip=assessed)
             layers.append(Layer(CATEGORY, outputs, env, tuple(chosen)))
         if assessment is not None:
-            applied = check_assessment(reg, assessment, evaluator(
+            applied = self._assessing.check(assessment, evaluator(
                 plan, env, values, day, self.assessment_names))
             frame = applied.frame
             values = {**values, frame.provision: applied.provision, frame.amount: applied.amount}
@@ -222,20 +203,31 @@ class Decider:
         if proposal is not None:
             deviations = [*deviations, proposal]
         if deviations:
-            # Deviations apply in order: each one's bounds see the case as the ones before
-            # it left it; a value an undecided category could still change is not known.
-            pinned: dict[str, Any] = {}
-            outputs = layers[-1].outputs
-            for deviation in deviations:
-                before = {**env.values, **self._undecided(outputs, results)}
-                check = evaluator(plan, env, values, day, BOUND_NAMES)
-                applied_deviations.append(check_deviation(
-                    reg, deviation, before, check, approval=deviation is not proposal))
-                pinned[deviation.output] = applied_deviations[-1].value
-                env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
-                                           changed=frozenset(pinned))
+            env, outputs, applied_deviations = self._deviate(
+                plan, env, values, day, layers[-1].outputs, results, deviations, proposal)
             layers.append(Layer(DEVIATION, outputs, env, deviations=tuple(applied_deviations)))
         return self._finish(day, values, layers, results, applied_deviations, considerations)
+
+    def _deviate(self, plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date,
+                 outputs: dict[str, Any], results: Mapping[str, Any],
+                 deviations: Sequence[Deviation], proposal: Deviation | None,
+                 ) -> tuple[Env, dict[str, Any], list[AppliedDeviation]]:
+        """Deviations apply in order: each one's bounds see the case as the ones before it left
+        it; a value an undecided category could still change is not known."""
+        pinned: dict[str, Any] = {}
+        applied: list[AppliedDeviation] = []
+        for deviation in deviations:
+            output = deviation.output
+            undecided = self._undecided(outputs, results)
+            before = ({output: undecided[output]} if output in undecided else
+                      {output: env.values[output]} if output in env.values else {})
+            check = evaluator(plan, env, values, day, BOUND_NAMES)
+            applied.append(check_deviation(self.reg, deviation, before, check,
+                                           approval=deviation is not proposal))
+            pinned[output] = applied[-1].value
+            env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
+                                       changed=frozenset(pinned))
+        return env, outputs, applied
 
     def _undecided(self, outputs: Mapping[str, Any],
                    results: Mapping[str, Any]) -> dict[str, Any]:
@@ -266,19 +258,22 @@ class Decider:
                 considerations: Sequence[Consideration]) -> Decision:
         reg = self.reg
         final = self._undecided(layers[-1].outputs, results)
-        missing: set[str] = set()
-        for value in final.values():
-            if isinstance(value, Unknown):
-                missing |= value.missing
-        ordered = self._waiting(frozenset(missing))
-        outputs = {o: v for o, v in final.items() if not isinstance(v, Unknown)}
-        pending = {o: self._waiting(v.missing) for o, v in final.items()
-                   if isinstance(v, Unknown)}
-        deciding = {}
-        for o in outputs:
-            deciding[o] = STANDARD
-            for previous, layer in itertools.pairwise(layers):
-                if layer.outputs.get(o) != previous.outputs.get(o):
+        outputs, pending = final, {}
+        ordered: tuple[str, ...] = ()
+        if Unknown in map(type, final.values()):
+            missing: set[str] = set()
+            for value in final.values():
+                if isinstance(value, Unknown):
+                    missing |= value.missing
+            ordered = self._waiting(frozenset(missing))
+            outputs = {o: v for o, v in final.items() if not isinstance(v, Unknown)}
+            pending = {o: self._waiting(v.missing) for o, v in final.items()
+                       if isinstance(v, Unknown)}
+        deciding = dict.fromkeys(outputs, STANDARD)
+        for previous, layer in itertools.pairwise(layers):  # the last layer that changed it
+            after, earlier = layer.outputs, previous.outputs
+            for o in outputs:
+                if after.get(o) != earlier.get(o):
                     deciding[o] = layer.name
         status = "indeterminate" if ordered else "determined"
         return Decision(reg, day, values, status, outputs, ordered, tuple(layers),
@@ -288,7 +283,7 @@ class Decider:
     def _waiting(self, missing: frozenset[str]) -> tuple[str, ...]:
         """The inputs an unknown value waits for, in declaration order."""
         ordered = [n for n in self.reg.inputs if n in missing]
-        if missing & self.reg.assessed().keys():
+        if missing & self.assessed:
             ordered.append(ASSESSMENT_MISSING)
         return tuple(ordered)
 

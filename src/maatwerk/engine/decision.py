@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from maatwerk import __version__
+from maatwerk.engine.assessment import AppliedAssessment
 from maatwerk.engine.compile import Env, Unknown
-from maatwerk.engine.discretion import AppliedAssessment, AppliedDeviation
+from maatwerk.engine.discretion import AppliedDeviation
 from maatwerk.spec import ir
 from maatwerk.spec.model import CategoryDef, InputDef, Regulation
 from maatwerk.spec.values import to_json

@@ -1,5 +1,5 @@
-"""Checking discretion against the regulation: deviations from a hardship clause, and the outcome
-of an assessment against its frame.
+"""Checking discretion against the regulation: deviations from a hardship clause (the outcome of
+an assessment against its frame: ``maatwerk.engine.assessment``).
 
 Every refusal is a ``DecisionError`` that names the clause (with its legal basis) and the
 condition violated; nothing is applied unless everything holds. The checks read the case as it
@@ -10,26 +10,28 @@ deviation), an assessment's frame sees its answers, ``need`` and ``remaining``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from maatwerk.engine.compile import Env, Missing, Unknown
-from maatwerk.engine.exact import sub
 from maatwerk.engine.plan import Plan
 from maatwerk.spec.builder import citation
-from maatwerk.spec.discretion import Decider
 from maatwerk.spec.errors import DecisionError
-from maatwerk.spec.model import AssessmentDef, Formula, HardshipDef, Regulation
-from maatwerk.spec.records import Actor, AssessmentRecord, Consideration, Deviation
+from maatwerk.spec.model import Formula, HardshipDef, Regulation
+from maatwerk.spec.records import Actor, Consideration, Deviation
 from maatwerk.spec.typecheck import suggest
 from maatwerk.spec.values import ValueProblem, coerce, to_json
 
 MIN_MOTIVATION = 10
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AppliedDeviation:
+    """A deviation as applied: its clause, its record, the value before and after, and the
+    bounds it was checked against (a record of the decision, not changed after it)."""
+
     clause: HardshipDef
     record: Deviation
     before: Any
@@ -39,31 +41,7 @@ class AppliedDeviation:
     allowed: tuple[Any, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class StepResult:
-    name: str
-    label: Any
-    answered: Any
-    covered: Any
-    remaining: Any
-
-
-@dataclass(frozen=True, slots=True)
-class AppliedAssessment:
-    frame: AssessmentDef
-    record: AssessmentRecord
-    answers: Mapping[str, Any]
-    need: Any
-    steps: tuple[StepResult, ...]
-    remaining: Any
-    provision: str
-    amount: Any
-    low: Any
-    high: Any
-    suggestion: Any
-
-
-class _Evaluator:
+class Evaluator:
     """Evaluates extra formulas (bounds, the assessment frame) in a layer's state.
 
     ``scope`` holds the case's values plus the names such formulas may read besides the
@@ -96,12 +74,23 @@ def _basis(clause: HardshipDef) -> str:
     return f"clause {clause.name!r} ({citation(clause.legal_basis)})"
 
 
-def _check_actor(actor: Actor, decider: Decider, what: str, where: str, path: str) -> None:
-    if actor.role != decider.role or (decider.unit is not None and actor.unit != decider.unit):
-        unit = f" of unit {decider.unit!r}" if decider.unit else " of any unit"
-        article = "an" if decider.role[0] in "aeiou" else "a"
-        raise DecisionError("MW707", f"{where} is {what} by {article} {decider.role}{unit}; "
+def check_actor(actor: Actor, role: str, unit: str | None, what: str,
+                 where: Callable[[], str], path: str) -> None:
+    """Refuse ``actor`` unless it has ``role`` (in ``unit``, when one is named); ``where``
+    gives the text naming the power, built only for the refusal."""
+    if actor.role != role or (unit is not None and actor.unit != unit):
+        in_unit = f" of unit {unit!r}" if unit else " of any unit"
+        article = "an" if role[0] in "aeiou" else "a"
+        raise DecisionError("MW707", f"{where()} is {what} by {article} {role}{in_unit}; "
                             f"{actor.describe()} may not", path=path, got=actor.id)
+
+
+def _approving(clause: HardshipDef) -> tuple[str, str | None]:
+    """The role and unit of who may approve under four-eyes (``HardshipDef.approving``)."""
+    approver = clause.approver
+    if approver is not None:
+        return approver.role, approver.unit
+    return "approver", clause.decider.unit
 
 
 def _no_clause(reg: Regulation, dev: Deviation) -> DecisionError:
@@ -122,7 +111,7 @@ def _no_clause(reg: Regulation, dev: Deviation) -> DecisionError:
 
 
 def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
-                    evaluate: _Evaluator, *, approval: bool = True) -> AppliedDeviation:
+                    evaluate: Evaluator, *, approval: bool = True) -> AppliedDeviation:
     """The deviation as it will be applied; raises ``DecisionError`` if the clause forbids it.
 
     With ``approval=False`` (a proposal not yet approved) the four-eyes conditions are left to
@@ -154,7 +143,9 @@ def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
         why = "the clause" if clause.evidence == "required" else f"the ground {dev.ground!r}"
         raise DecisionError("MW706", f"{_basis(clause)}: {why} requires evidence; give at least "
                             "one evidence reference", path="deviation.evidence")
-    _check_actor(dev.proposer, clause.decider, "decided", _basis(clause), "deviation.proposer")
+    basis = partial(_basis, clause)
+    check_actor(dev.proposer, clause.decider.role, clause.decider.unit, "decided", basis,
+                 "deviation.proposer")
     if clause.four_eyes and approval:
         if dev.approver is None:
             raise DecisionError("MW708", f"{_basis(clause)} requires the approval of a second "
@@ -164,13 +155,12 @@ def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
             raise DecisionError("MW708", f"{_basis(clause)}: nobody approves their own "
                                 "deviation; the approver must differ from the proposer",
                                 path="deviation.approver", got=dev.approver.id)
-        _check_actor(dev.approver, clause.approving(), "approved", _basis(clause),
-                     "deviation.approver")
+        check_actor(dev.approver, *_approving(clause), "approved", basis, "deviation.approver")
     return _within_bounds(reg, clause, dev, before, evaluate)
 
 
 def _within_bounds(reg: Regulation, clause: HardshipDef, dev: Deviation,
-                   before: Mapping[str, Any], evaluate: _Evaluator) -> AppliedDeviation:
+                   before: Mapping[str, Any], evaluate: Evaluator) -> AppliedDeviation:
     bounds = clause.bounds[dev.output]
     type_ = reg.type_of(dev.output)
     try:
@@ -195,13 +185,13 @@ def _within_bounds(reg: Regulation, clause: HardshipDef, dev: Deviation,
                             f"{', '.join(shown)}",
                             path="deviation.value", got=to_json(value))
     if (low is not None and value < low) or (high is not None and value > high):
-        frame = _frame(low, high)
+        frame = frame_text(low, high)
         raise DecisionError("MW710", f"{_basis(clause)} bounds {dev.output!r} {frame}",
                             path="deviation.value", got=to_json(value))
     return AppliedDeviation(clause, dev, standard, value, low, high, allowed)
 
 
-def _frame(low: Any, high: Any) -> str:
+def frame_text(low: Any, high: Any) -> str:
     if low is not None and high is not None:
         return f"between {to_json(low)} and {to_json(high)}"
     if low is not None:
@@ -209,100 +199,9 @@ def _frame(low: Any, high: Any) -> str:
     return f"at {to_json(high)} or less"
 
 
-def _answers(frame: AssessmentDef, record: AssessmentRecord) -> dict[str, Any]:
-    answers: dict[str, Any] = {}
-    for name, raw in record.answers.items():
-        question = frame.questions.get(name)
-        if question is None:
-            raise DecisionError("MW713", f"{name!r} is not a question of the assessment"
-                                f"{suggest(name, list(frame.questions))}",
-                                path=f"assessment.answers.{name}", got=name)
-        try:
-            value = coerce(raw, question.type)
-        except ValueProblem as exc:
-            raise DecisionError("MW713", f"the answer to {name!r}: {exc}",
-                                path=f"assessment.answers.{name}", got=raw) from None
-        low, high = question.minimum, question.maximum
-        if (low is not None and value < low) or (high is not None and value > high):
-            frame_text = (f"lie between {low} and {high}" if low is not None and high is not None
-                          else f"be at least {low}" if low is not None else f"be at most {high}")
-            raise DecisionError("MW713", f"the answer to {name!r} must {frame_text}",
-                                path=f"assessment.answers.{name}", got=raw)
-        answers[name] = value
-    return answers
-
-
-def _required(frame: AssessmentDef, record: AssessmentRecord, answers: Mapping[str, Any]) -> None:
-    for domain in frame.domains.values():
-        for name, question in domain.questions.items():
-            if question.required and name not in answers:
-                raise DecisionError("MW713", f"the investigation has no answer to {name!r} "
-                                    f"({domain.label.nl})", path=f"assessment.answers.{name}")
-    for name, field in frame.report.items():
-        if field.required and not record.report.get(name, "").strip():
-            raise DecisionError("MW713", f"the written report lacks {name!r} "
-                                f"({field.label.nl})", path=f"assessment.report.{name}")
-
-
-def check_assessment(reg: Regulation, record: AssessmentRecord,
-                     evaluate: _Evaluator) -> AppliedAssessment:
-    """The assessment as it will be applied; raises ``DecisionError`` outside its frame."""
-    frame = reg.assessment
-    if frame is None:
-        raise DecisionError("MW714", f"{reg.id} declares no assessment; an assessment record "
-                            "cannot be applied to it", path="assessment")
-    where = f"the assessment ({citation(frame.legal_basis)})"
-    _check_actor(record.assessor, frame.decider, "carried out", where, "assessment.assessor")
-    answers = _answers(frame, record)
-    _required(frame, record, answers)
-    evaluate.set(answers)
-    need = evaluate(frame.need, "assessment")
-    remaining = need
-    steps = []
-    for i, step in enumerate(frame.steps):
-        answered = answers.get(step.covers, 0)
-        covered = min(remaining, max(remaining - remaining, answered))  # zero of need's type
-        remaining = sub(remaining, covered)
-        steps.append(StepResult(f"step {i + 1}", step.label, answered, covered, remaining))
-    provision = frame.provisions.get(record.provision)
-    if provision is None:
-        close = suggest(record.provision, list(frame.provisions))
-        raise DecisionError("MW712", f"{where} can grant {', '.join(frame.provisions)}; not "
-                            f"{record.provision!r}{close}",
-                            path="assessment.provision", got=record.provision)
-    try:
-        amount = coerce(record.amount, frame.amount_type)
-    except ValueProblem as exc:
-        raise DecisionError("MW712", f"{where}: the amount of {record.provision!r}: {exc}",
-                            path="assessment.amount", got=record.amount) from None
-    evaluate.set({"need": need, "remaining": remaining})
-    if provision.when is not None and not evaluate(provision.when, "assessment"):
-        condition = " ".join(provision.when.text.split())
-        raise DecisionError("MW712", f"{where} grants {record.provision!r} only when "
-                            f"{condition} (need {to_json(need)}, remaining after the "
-                            f"voorliggende steps {to_json(remaining)})",
-                            path="assessment.provision", got=record.provision)
-    low = evaluate(provision.minimum, "assessment")
-    high = evaluate(provision.maximum, "assessment")
-    hint = evaluate(provision.suggestion, "assessment") if provision.suggestion else None
-    if amount < low or amount > high:
-        raise DecisionError("MW712", f"{where} frames {record.provision!r} "
-                            f"{_frame(low, high)} (need {to_json(need)}, remaining after the "
-                            f"voorliggende steps {to_json(remaining)})", path="assessment.amount",
-                            got=to_json(amount))
-    return AppliedAssessment(frame, record, answers, need, tuple(steps), remaining,
-                             record.provision, amount, low, high, hint)
-
-
 def evaluator(plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date,
-              names: frozenset[str]) -> _Evaluator:
-    return _Evaluator(plan, env, values, day, names)
-
-
-def assessment_names(reg: Regulation) -> frozenset[str]:
-    """The names an assessment's formulas read besides the regulation's."""
-    frame = reg.assessment
-    return frozenset(frame.questions) | {"need", "remaining"} if frame else frozenset()
+              names: frozenset[str]) -> Evaluator:
+    return Evaluator(plan, env, values, day, names)
 
 
 BOUND_NAMES = frozenset({"standard"})
@@ -319,7 +218,8 @@ def check_consideration(reg: Regulation, record: Consideration) -> None:
         raise DecisionError("MW702", f"{_basis(clause)} applies to groups of cases by a general "
                             "arrangement; it is not considered for one case",
                             path="consideration.clause", got=record.clause)
-    _check_actor(record.by, clause.decider, "considered", _basis(clause), "consideration.by")
+    check_actor(record.by, clause.decider.role, clause.decider.unit, "considered",
+                 partial(_basis, clause), "consideration.by")
 
 
 def considered(reg: Regulation, deviations: Sequence[AppliedDeviation],

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from maatwerk.engine.compile import Compiler, Env, Fn, ParamUse
+from maatwerk.engine.compile import NOT_SET, Compiler, Env, Fn, ParamUse
 from maatwerk.spec import ir
 from maatwerk.spec.errors import DecisionError
 from maatwerk.spec.model import CategoryDef, Formula, ParameterDef, Regulation
@@ -101,6 +101,17 @@ class Plan:
             fn = Compiler(self.params, self.inputs | names, partial=False).formula(formula, owner)
             self._extra[key] = fn
         return fn
+
+    def outputs(self, env: Env) -> dict[str, Any]:
+        """The outputs of the regulation evaluated in ``env``, as ``env.get`` evaluates each."""
+        known, funcs = env.values, env.funcs
+        out: dict[str, Any] = {}
+        for name in self.reg.outputs:
+            value = known.get(name, NOT_SET)
+            if value is NOT_SET:
+                value = known[name] = funcs[name](env)
+            out[name] = value
+        return out
 
     @property
     def partial(self) -> dict[str, Fn]:

@@ -320,8 +320,9 @@ class Regulation:
         return {a.provision: a.provision_type, a.amount: a.amount_type} if a else {}
 
     def type_of(self, name: str) -> Type:
-        if name in self.assessed():
-            return self.assessed()[name]
+        a = self.assessment
+        if a is not None and name in (a.amount, a.provision):  # as ``assessed()`` gives it
+            return a.amount_type if name == a.amount else a.provision_type
         tables: tuple[Mapping[str, InputDef | ParameterDef | RuleDef | TableDef], ...] = (
             self.inputs, self.parameters, self.rules, self.tables)
         for table in tables:

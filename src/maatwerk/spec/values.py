@@ -7,6 +7,7 @@ never a binary float); ``datetime.date``; ``str`` for text and enumerations.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -41,15 +42,26 @@ def _number(value: Any, what: str) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     elif isinstance(value, str):
-        text = value.strip().removeprefix("€").strip()
-        if "," in text:
-            raise ValueProblem(f"expected {what} written with a decimal point and no thousands "
-                               "separators, like 2112.50")
-        if not _NUMBER.match(text):
-            raise ValueProblem(f"expected {what}")
-        number = Decimal(text.replace("_", ""))
+        return _text_number(value, what)
     else:
         raise ValueProblem(f"expected {what}")
+    return _within_limits(number, value, what)
+
+
+@functools.lru_cache(maxsize=4096)
+def _text_number(value: str, what: str) -> Decimal:
+    """A number written as text (kept: cases, records and the API give amounts as text, the same
+    ones again and again); a text that is no number raises each time, it is not kept."""
+    text = value.strip().removeprefix("€").strip()
+    if "," in text:
+        raise ValueProblem(f"expected {what} written with a decimal point and no thousands "
+                           "separators, like 2112.50")
+    if not _NUMBER.match(text):
+        raise ValueProblem(f"expected {what}")
+    return _within_limits(Decimal(text.replace("_", "")), value, what)
+
+
+def _within_limits(number: Decimal, value: Any, what: str) -> Decimal:
     if not number.is_finite():
         raise ValueProblem(f"expected {what}, not {value}")
     _, digits, exponent = number.as_tuple()
