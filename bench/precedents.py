@@ -43,6 +43,7 @@ import datetime as dt  # noqa: E402
 import functools  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import os  # noqa: E402
 import platform  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -165,7 +166,9 @@ class Loader:
                 copy.write_row(row)
         self.raw.commit()
 
-    def close(self) -> None:
+    def close(self, settle: bool = False) -> None:
+        """Done writing; with ``settle`` the database is brought to rest as a case file that
+        grew over years would be (see ``settle``)."""
         if not self.sqlite:
             with self.raw.cursor() as cursor:
                 for table in COLUMNS:
@@ -173,7 +176,26 @@ class Loader:
                                    f"(SELECT max(id) FROM {table}))")
                 cursor.execute("ANALYZE")
             self.raw.commit()
+        if settle:
+            self.settle()
         self.raw.close()
+
+    def settle(self) -> None:
+        """After the bulk fill: on PostgreSQL ``VACUUM`` and a ``CHECKPOINT`` (what autovacuum
+        and the checkpointer do in a case file that grew over years; the test server runs
+        without autovacuum, and without them the first read of each row after the fill sets
+        its hint bits, so the index's build dirties every page and the searches timed after
+        it wait on those writes); on SQLite the write-ahead log checkpointed; on both the
+        fill's writes flushed to disk."""
+        driver: Any = self.raw.driver_connection
+        if self.sqlite:
+            driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        else:
+            driver.autocommit = True
+            for table in COLUMNS:
+                driver.execute(f"VACUUM {table}")
+            driver.execute("CHECKPOINT")
+        os.sync()
 
 
 def stamp(day: dt.date, sqlite: bool) -> str:
@@ -232,7 +254,7 @@ def fill(db: Database, reg: Regulation, registry: Registry, n: int, seed: int,
                 loader.write(table, rows[table])
             print(f"  {at + size:>9,} cases", end="\r", file=sys.stderr, flush=True)
     finally:
-        loader.close()
+        loader.close(settle=first == 1)
     print(file=sys.stderr)
     return ids
 
@@ -315,12 +337,15 @@ def measure(db: Database, reg: Regulation, registry: Registry, n: int, queries: 
         result["build_ms"] = round(timed(lambda: search(s, cases[picks[0]], reg)), 1)
         index = index_for(s, "bijstand", fact_features(reg))
         result["index_mb"] = round((index.values.nbytes + index.case_ids.nbytes
-                                    + index.flagged.nbytes + index.row_of.nbytes) / 2**20, 1)
+                                    + index.flagged.nbytes + index.row_of.nbytes
+                                    + sum(z.nbytes for z in index.zones)) / 2**20, 1)
+        result["load"] = [round(os.getloadavg()[0], 1)]
         full, kernel = [], []
         for i in picks:
             case = s.get_one(Case, i)
             full.append(timed(functools.partial(search, s, case, reg)))
             kernel.append(timed(functools.partial(index.search, facts_of(s, i), 5, i)))
+    result["load"].append(round(os.getloadavg()[0], 1))
     for name, times in (("search", full), ("kernel", kernel)):
         result[name] = {f"p{p}": round(percentile(times, p), 2) for p in (50, 95, 99)}
         result[name]["mean"] = round(sum(times) / len(times), 2)
@@ -367,8 +392,14 @@ def report(results: dict[str, dict[str, Any]], args: argparse.Namespace) -> str:
               "(once per process and regulation);",
               "- *100 more decided*: the next search reads the new decisions (and a margin of "
               "50 before them) and adds their rows;",
-              "- *index memory*: the feature columns (float32), case ids, flags and the case id "
-              "→ row map.", ""]
+              "- *index memory*: the feature columns (float32), case ids, flags, the case id "
+              "→ row map and the blocks' zones.", ""]
+    loads = [f"{kind} {r['load'][0]} → {r['load'][1]}" for kind, r in results.items()
+             if "load" in r]
+    if loads:
+        lines += [f"The machine has {os.cpu_count()} cores, shared with other work: the load "
+                  f"average (1 minute) before and after the timed searches was "
+                  f"{'; '.join(loads)}.", ""]
     return "\n".join(lines)
 
 
