@@ -104,7 +104,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "rules": ("Regels", "Rules"),
     "graph": ("Samenhang", "Dependencies"),
     "saved": ("Opgeslagen.", "Saved."),
-    "refused": ("Niet gelukt", "Refused"),
+    "action_refused": ("Niet gelukt", "Not done"),
     "none": ("Geen.", "None."),
     "synthetic": ("Synthetische demonstratiegegevens — geen echte personen.",
                   "Synthetic demonstration data — no real persons."),
