@@ -1,4 +1,5 @@
-"""The cases the dilemma monitor and the dynamics signals count, gathered once per request.
+"""The cases the dilemma monitor and the dynamics signals count, read from the insight read
+model once per request.
 
 A case is *decided in the period* when its first decision (not a proposal, not a re-decision)
 falls in it — as the dashboard's lead times and deviation rates count it. It is counted for its
@@ -8,252 +9,148 @@ decided *with discretion* when it has an approved deviation (``deviation``) or, 
 recorded investigation (``assessment``); otherwise by the rules (``rules``: the standard rules
 and the policy categories).
 
-``Cohort.gather`` writes every case decided up to the end of the period into a temporary table,
-one row per case with what the figures count (``in_period`` tells the period's own cases from
-the earlier ones, which only the backlog needs). Every figure is then a ``GROUP BY`` over that
-small table instead of a join over the case file. Decision rows are read only through the index
-``ix_decisions_kind_case`` (``kind``, ``case_id``, ``decided_at``, ``id``), never through their
-documents — except in a bounded sample.
+The read model (``maatwerk.insight.store``) holds one small row per case with what the figures
+count (``insight_cases``) and counts them per day of the first decision, caseworker, team,
+channel and discretion class (``insight_units``) and per number of days (``insight_days``).
+``Cohort.gather`` opens the read model as the session sees it (``maatwerk.insight.view``); each
+grouping of the figures is one ``GROUP BY`` over those counts, done once per cohort. Decision
+rows are not read — except in a bounded sample.
 
 Samples are taken without randomness that changes between runs: a case's place in a sample is
 its *hash* ``((id + seed) × 2654435761) mod 2³²`` (Knuth's multiplicative hash), and a sample of
 ``k`` is the ``k`` cases with the smallest hash (per regulation). The same case file, seed and
 ``k`` give the same sample on SQLite and PostgreSQL; a regulation with at most ``k`` cases is
-taken whole.
+taken whole. The read model keeps each case's hash for the default seed, in an index per
+regulation: a sample reads ``k`` rows in the index's order.
 """
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
-from sqlalchemy.sql.selectable import Subquery
 
-from maatwerk.cases.models import (
-    Assessment,
-    Case,
-    Decision,
-    DeviationRequest,
-    Objection,
-    Unit,
-    User,
-)
-from maatwerk.insight.dashboard import NO_TEAM, Period, Sql
+from maatwerk.cases.models import Unit, User
+from maatwerk.insight.dashboard import NO_TEAM, Period, counted
+from maatwerk.insight.items import DECIDED_STATES
+from maatwerk.insight.sql import MODULUS, MULTIPLIER, SEED, hashed, month
+from maatwerk.insight.store import CASES, CLAUSES, DAYS, FLAGS, UNITS
+from maatwerk.insight.view import View, viewing
 
-SEED = 20250101  # the default seed of every sample
-MULTIPLIER, MODULUS = 2654435761, 2**32
-DECIDED_STATES = ("approved", "refused")
+__all__ = ["DECIDED_STATES", "MODULUS", "MULTIPLIER", "SEED", "SUMS", "Cohort", "hashed"]
+
+SUMS = FLAGS  # what the units count besides the cases
 
 
-def hashed(column: Any, seed: int = SEED) -> ColumnElement[int]:
-    """The sample hash of an id column (constants written into the SQL, 64-bit arithmetic)."""
-    shifted = column + sa.literal_column(str(int(seed)), sa.BigInteger)
-    found: ColumnElement[int] = (shifted * sa.literal_column(str(MULTIPLIER), sa.BigInteger)
-                                 ) % sa.literal_column(str(MODULUS), sa.BigInteger)
-    return found
-
-
-def firsts() -> Subquery:
-    """Per case with a decision: the time of its first decision (``decided_at``) and the id of
-    its latest decision (``id``, re-decisions apart). One range of ``ix_decisions_kind_case``,
-    already in the order of ``case_id``."""
-    return (select(Decision.case_id, func.min(Decision.decided_at).label("decided_at"),
-                   func.max(Decision.id).label("id"))
-            .where(Decision.kind == "decision").group_by(Decision.case_id).subquery("first"))
-
-
-def redecisions() -> Subquery:
-    """Per case decided again on objection: the id of its latest re-decision."""
-    return (select(Decision.case_id, func.max(Decision.id).label("id"))
-            .where(Decision.kind == "redecision").group_by(Decision.case_id)
-            .subquery("again"))
-
-
-def _any(condition: Any) -> Any:
-    return func.max(case((condition, 1), else_=0))
-
-
-def _discretion() -> Subquery:
-    """Per case with a request, offer or deviation: what it had (1 or 0)."""
-    d = DeviationRequest
-    done = d.state.in_(DECIDED_STATES)
-    asked, offered, approved = d.trigger == "request", d.trigger == "flag", d.state == "approved"
-    return (select(d.case_id, _any(approved).label("deviated"), _any(asked).label("asked"),
-                   _any(asked & done).label("requested"), _any(asked & approved).label("granted"),
-                   _any(offered & done).label("offered"),
-                   _any(offered & approved).label("offer_approved"))
-            .group_by(d.case_id).subquery("discretion"))
-
-
-def _objections() -> Subquery:
-    o = Objection
-    return (select(o.case_id, _any(o.state.in_(("upheld", "rejected"))).label("ruled"),
-                   _any(o.state == "upheld").label("upheld")).group_by(o.case_id)
-            .subquery("objected"))
-
-
-COLUMNS: tuple[tuple[str, Any], ...] = (
-    ("case_id", sa.Integer), ("regulation", sa.String(64)), ("channel", sa.String(30)),
-    ("received_on", sa.Date), ("peildatum", sa.Date), ("decided_at", sa.DateTime(timezone=True)),
-    ("month", sa.String(7)), ("days", sa.Integer), ("in_period", sa.Integer),
-    ("caseworker", sa.String(64)), ("team", sa.String(64)), ("decision_id", sa.Integer),
-    ("how", sa.String(12)), ("asked", sa.Integer), ("requested", sa.Integer),
-    ("granted", sa.Integer), ("offered", sa.Integer), ("offer_approved", sa.Integer),
-    ("objected", sa.Integer), ("ruled", sa.Integer), ("upheld", sa.Integer))
-
-
-def _select(s: Session, period: Period) -> Any:
-    """One row per case decided up to the end of the period (see ``COLUMNS``)."""
-    sql = Sql(s)
-    first, again, dev, obj = firsts(), redecisions(), _discretion(), _objections()
-    assessed = select(Assessment.case_id).distinct().subquery("assessed")
+def _names(unit_id: Any, assigned_to: Any) -> tuple[Any, Any, tuple[Any, Any]]:
+    """The caseworker's and the team's names (``—`` for none) of an assignee and a case's unit
+    (0 for none), and the two tables to join for them."""
     assignee, team = aliased(User), aliased(Unit)
-    upto = Period(period.regulation, None, period.end)
-    inside = sa.and_(sa.true(), *period.times(first.c.decided_at))
-
-    def flag(column: Any) -> Any:
-        return func.coalesce(column, 0)
-
-    return (select(
-        Case.id, Case.regulation, Case.channel, Case.received_on, Case.peildatum,
-        first.c.decided_at, sql.month_of_time(first.c.decided_at),
-        sql.days_between(Case.received_on, first.c.decided_at), case((inside, 1), else_=0),
-        func.coalesce(assignee.username, NO_TEAM), func.coalesce(team.name, NO_TEAM),
-        func.coalesce(again.c.id, first.c.id),
-        case((dev.c.deviated == 1, sa.literal_column("'deviation'")),
-             (assessed.c.case_id.is_not(None), sa.literal_column("'assessment'")),
-             else_=sa.literal_column("'rules'")),
-        flag(dev.c.asked), flag(dev.c.requested), flag(dev.c.granted), flag(dev.c.offered),
-        flag(dev.c.offer_approved), case((obj.c.case_id.is_not(None), 1), else_=0),
-        flag(obj.c.ruled), flag(obj.c.upheld))
-        .join_from(first, Case, Case.id == first.c.case_id)
-        .outerjoin(assignee, assignee.id == Case.assigned_to)
-        .outerjoin(team, team.id == func.coalesce(Case.unit_id, assignee.unit_id))
-        .outerjoin(again, again.c.case_id == Case.id)
-        .outerjoin(dev, dev.c.case_id == Case.id).outerjoin(obj, obj.c.case_id == Case.id)
-        .outerjoin(assessed, assessed.c.case_id == Case.id)
-        .where(*upto.of(Case.regulation), *upto.times(first.c.decided_at)))
-
-
-SUMS = ("asked", "requested", "granted", "offered", "offer_approved", "objected", "ruled",
-        "upheld")
+    return (func.coalesce(assignee.username, NO_TEAM).label("caseworker"),
+            func.coalesce(team.name, NO_TEAM).label("team"),
+            ((assignee, assignee.id == assigned_to),
+             (team, team.id == func.coalesce(func.nullif(unit_id, 0), assignee.unit_id))))
 
 
 @dataclass(frozen=True)
 class Cohort:
-    """The decided cases of a period, gathered in a temporary table (``table``)."""
+    """The decided cases of a period, as the read model counts them (``view``)."""
 
     period: Period
-    table: sa.Table
+    view: View
     cache: dict[str, list[Any]] = field(default_factory=dict, compare=False)
     # decisions read from their documents (``equality.decisions``), by id: the samples of
     # several figures overlap, and a decision's row does not change once written (``gather``
     # may be given a mapping that outlives the cohort)
     documents: MutableMapping[int, Any] = field(default_factory=dict, compare=False)
 
-    @property
-    def c(self) -> Any:
-        return self.table.c
-
-    def inside(self) -> ColumnElement[bool]:
-        """The condition for the cases decided in the period itself."""
-        return self.table.c.in_period == 1
-
-    def _counted(self, s: Session, name: str, keys: tuple[str, ...], *, inside: bool = True,
-                 sums: tuple[str, ...] = ()) -> list[Any]:
-        """The cohort counted by ``keys`` (each grouping once per cohort: on SQLite a
-        ``GROUP BY`` sorts the whole cohort)."""
+    def _once(self, s: Session, name: str, query: Any) -> list[Any]:
+        """Each grouping once per cohort."""
         if name not in self.cache:
-            c = self.table.c
-            columns = [c[k] for k in keys]
-            query = select(*columns, func.count().label("n"),
-                           *(func.sum(c[k]).label(k) for k in sums))
-            if inside:
-                query = query.where(self.inside())
-            self.cache[name] = list(s.execute(query.group_by(*columns).order_by(*columns)))
+            self.cache[name] = list(s.execute(query))
         return self.cache[name]
 
     def units(self, s: Session) -> list[Any]:
         """The period's cases counted per regulation, team, caseworker, channel and discretion
         class, with the sums of ``SUMS``."""
-        return self._counted(s, "units", ("regulation", "team", "caseworker", "channel", "how"),
-                             sums=SUMS)
+        cube = self.view.cube(UNITS)
+        u = cube.c
+        caseworker, team, joins = _names(u.unit_id, u.assigned_to)
+        keys = [u.regulation, team, caseworker, u.channel, u.how]
+        query = select(*keys, func.sum(u.n).label("n"),
+                       *(func.sum(u[k]).label(k) for k in SUMS)).select_from(cube)
+        for table, on in joins:
+            query = query.outerjoin(table, on)
+        return self._once(s, "units", query.where(
+            *self.period.of(u.regulation), *self.period.on_days(u.first_day))
+            .group_by(*keys).having(counted(u.n)).order_by(*keys))
 
     def days(self, s: Session) -> list[Any]:
         """The period's cases counted per regulation, discretion class and lead time in
         days."""
-        return self._counted(s, "days", ("regulation", "how", "days"))
+        d = self.view.cube(DAYS).c
+        keys = [d.regulation, d.how, d.days]
+        return self._once(s, "days", select(*keys, func.sum(d.n).label("n"))
+                          .where(*self.period.of(d.regulation),
+                                 *self.period.on_days(d.first_day))
+                          .group_by(*keys).having(counted(d.n)).order_by(*keys))
 
     def months(self, s: Session) -> list[Any]:
-        """Every case of the cohort counted per regulation, month of its first decision,
-        whether it is in the period, and discretion class."""
-        return self._counted(s, "months", ("regulation", "month", "in_period", "how"),
-                             inside=False)
+        """Every case decided up to the end of the period counted per regulation, month of its
+        first decision, whether it is in the period, and discretion class."""
+        d = self.view.cube(DAYS).c
+        upto = Period(self.period.regulation, None, self.period.end)
+        inside = case((sa.and_(sa.true(), *self.period.on_days(d.first_day)), 1),
+                      else_=0).label("in_period")
+        keys = [d.regulation, month(d.first_day).label("month"), inside, d.how]
+        return self._once(s, "months", select(*keys, func.sum(d.n).label("n"))
+                          .where(*upto.of(d.regulation), *upto.on_days(d.first_day))
+                          .group_by(*keys).having(counted(d.n)).order_by(*keys))
+
+    def clauses(self, s: Session) -> list[Any]:
+        """The period's cases with an approved deviation counted per regulation and clause,
+        with how many were objected to, ruled on and upheld."""
+        x = self.view.cube(CLAUSES).c
+        return self._once(s, "clauses", select(
+            x.regulation, x.clause, func.sum(x.n).label("n"),
+            *(func.sum(x[k]).label(k) for k in ("objected", "ruled", "upheld")))
+            .where(*self.period.of(x.regulation), *self.period.on_days(x.day))
+            .group_by(x.regulation, x.clause).having(counted(x.n))
+            .order_by(x.regulation, x.clause))
 
     @classmethod
     @contextmanager
     def gather(cls, s: Session, period: Period,
                documents: MutableMapping[int, Any] | None = None) -> Iterator[Cohort]:
-        """The cohort of ``period`` in ``s``'s connection, dropped afterwards; the decisions
-        its figures read are kept in ``documents`` when given (see ``Cohort.documents``)."""
-        name = f"mw_cohort_{uuid.uuid4().hex[:12]}"
-        table = sa.Table(name, sa.MetaData(), *(sa.Column(n, t) for n, t in COLUMNS),
-                         prefixes=["TEMPORARY"])
-        connection = s.connection()
-        table.create(connection)
-        try:
-            connection.execute(table.insert().from_select([n for n, _ in COLUMNS],
-                                                          _select(s, period)))
-            if connection.dialect.name == "postgresql":  # else it guesses its size wrong
-                connection.execute(sa.text(f"ANALYZE {name}"))
-            yield cls(period, table, documents={} if documents is None else documents)
-        finally:
-            table.drop(connection)
+        """The cohort of ``period`` as ``s`` sees the case file; the decisions its figures
+        read are kept in ``documents`` when given (see ``Cohort.documents``)."""
+        with viewing(s) as view:
+            yield cls(period, view, documents={} if documents is None else documents)
 
     def sample(self, s: Session, size: int, seed: int = SEED, *,
                discretion: bool = False) -> list[Any]:
         """Per regulation, the ``size`` cases of the period with the smallest hash (with
-        ``discretion``: among those decided with discretion), ordered by regulation and case.
-
-        Read in one pass over the cohort: per regulation only the cases whose hash lies below
-        a threshold that lets about three times ``size`` through (all of them in a small
-        regulation) — the hash spreads the ids evenly — and the smallest ``size`` of those;
-        a regulation with too few below it is read again whole. The result is exactly the
-        ``size`` smallest hashes."""
-        c = self.c
-        where = [self.inside(), *([c.how != "rules"] if discretion else [])]
-        counts: dict[str, int] = {}
-        for row in self.units(s):
-            if not discretion or row.how != "rules":
-                counts[row.regulation] = counts.get(row.regulation, 0) + int(row.n)
-        limits = {r: MODULUS if n <= 3 * size else MODULUS * 3 * size // n
-                  for r, n in counts.items()}
-        found = self._below(s, where, limits, seed)
-        short = [r for r, n in counts.items()
-                 if len(found.get(r, [])) < min(size, n)]
-        if short:
-            found.update(self._below(s, where, dict.fromkeys(short, MODULUS), seed))
-        return sorted((row for rows in found.values() for row in rows[:size]),
-                      key=lambda row: (row.regulation, row.case_id))
-
-    def _below(self, s: Session, where: list[Any], limits: dict[str, int],
-               seed: int) -> dict[str, list[Any]]:
-        if not limits:
-            return {}
-        c = self.c
-        h = hashed(c.case_id, seed)
-        threshold = case(*((c.regulation == r, sa.literal_column(str(t), sa.BigInteger))
-                           for r, t in limits.items()), else_=sa.literal_column("0"))
-        rows = s.execute(select(c.case_id, c.regulation, c.peildatum, c.caseworker, c.team,
-                                c.decision_id, c.month, h.label("hash"))
-                         .where(*where, c.regulation.in_(list(limits)), h < threshold))
-        found: dict[str, list[Any]] = {}
-        for row in sorted(rows, key=lambda row: (row.hash, row.case_id)):
-            found.setdefault(row.regulation, []).append(row)
-        return found
+        ``discretion``: among those decided with discretion), ordered by regulation and case:
+        for the default seed read in the order of the stored hash, for another computed."""
+        regulations = sorted({row.regulation for row in self.units(s)
+                              if not discretion or row.how != "rules"})
+        items = self.view.items(CASES)
+        c = items.c
+        h = c.hash if seed == SEED else hashed(c.case_id, seed)
+        caseworker, team, joins = _names(c.unit_id, c.assigned_to)
+        query = select(c.case_id, c.regulation, c.peildatum, caseworker, team, c.decision_id,
+                       month(c.first_day).label("month"), h.label("hash")).select_from(items)
+        for table, on in joins:
+            query = query.outerjoin(table, on)
+        query = query.where(c.decided == 1, *self.period.on_days(c.first_day),
+                            *([c.how != "rules"] if discretion else []))
+        found: list[Any] = []
+        for regulation in regulations:
+            found += s.execute(query.where(c.regulation == regulation)
+                               .order_by(h, c.case_id).limit(size)).all()
+        return sorted(found, key=lambda row: (row.regulation, row.case_id))

@@ -23,8 +23,8 @@
   ``RECURRING`` times in the period, in at least ``MONTHS`` different months (a hint for the
   crystallisation loop, ``maatwerk.insight.crystallise``).
 
-Every figure is a ``GROUP BY`` in SQL; what Python does is bounded by the number of channels,
-caseworkers, months and clauses.
+Every figure is a ``GROUP BY`` in SQL over the insight read model (``maatwerk.insight.store``);
+what Python does is bounded by the number of channels, caseworkers, months and clauses.
 """
 
 from __future__ import annotations
@@ -37,12 +37,14 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from maatwerk.cases.deadlines import OBJECTION
-from maatwerk.cases.models import Case, Deadline, DeviationRequest, User
+from maatwerk.cases.models import User
 from maatwerk.insight.arbitrariness import arbitrariness
 from maatwerk.insight.cohort import Cohort
-from maatwerk.insight.dashboard import NO_TEAM, OPEN_STATES, Period, Sql, months, share
+from maatwerk.insight.dashboard import NO_TEAM, OPEN_STATES, Period, counted, months, share
 from maatwerk.insight.funnel import ALARM, MIN_CASES, Unit, funnel
+from maatwerk.insight.sql import month
+from maatwerk.insight.store import DEVIATIONS, RECEIVED, STATES, TERMS
+from maatwerk.insight.view import View, viewing
 from maatwerk.spec.model import Regulation
 
 RECURRING, MONTHS = 10, 3
@@ -94,11 +96,35 @@ def citizens(s: Session, cohort: Cohort) -> list[dict[str, Any]]:
     return out
 
 
+def _workload(s: Session, v: View, period: Period) -> list[Any]:
+    """Per caseworker: the open cases assigned to them now."""
+    assignee = aliased(User)
+    states = v.cube(STATES)
+    x = states.c
+    return list(s.execute(select(assignee.username, func.sum(x.n)).select_from(states)
+                          .join(assignee, assignee.id == x.assigned_to)
+                          .where(x.state.in_(OPEN_STATES), *period.of(x.regulation))
+                          .group_by(assignee.username).having(counted(x.n))))
+
+
+def _proposals(s: Session, v: View, period: Period) -> list[Any]:
+    """Per proposer: deviations decided in the period (by their last change), and refused."""
+    proposer = aliased(User)
+    cube = v.cube(DEVIATIONS)
+    d = cube.c
+    return list(s.execute(
+        select(proposer.username, func.sum(d.n),
+               func.sum(case((d.state == "refused", d.n), else_=0)))
+        .select_from(cube).join(proposer, proposer.id == d.proposed_by)
+        .where(d.state.in_(("approved", "refused")), *period.of(d.regulation),
+               *period.on_days(d.day))
+        .group_by(proposer.username).having(counted(d.n))))
+
+
 def caseworkers(s: Session, cohort: Cohort,
                 deviation_funnels: list[dict[str, Any]]) -> dict[str, Any]:
     """Per caseworker: workload, decided cases, proposals and refusals, with the outliers."""
     period = cohort.period
-    assignee = aliased(User)
     people: dict[str, dict[str, Any]] = {}
 
     def person(name: str | None) -> dict[str, Any]:
@@ -106,24 +132,13 @@ def caseworkers(s: Session, cohort: Cohort,
                                                    "decided": 0, "proposals": 0,
                                                    "refused": 0})
 
-    for name, n in s.execute(select(assignee.username, func.count()).select_from(Case)
-                             .join(assignee, assignee.id == Case.assigned_to)
-                             .where(Case.state.in_(OPEN_STATES), *period.of(Case.regulation))
-                             .group_by(assignee.username)):
-        person(name)["open"] = int(n)
-    for row in cohort.units(s):
-        person(row.caseworker)["decided"] += int(row.n)
-    proposer = aliased(User)
-    for name, n, refused in s.execute(
-            select(proposer.username, func.count(),
-                   func.sum(case((DeviationRequest.state == "refused", 1), else_=0)))
-            .select_from(DeviationRequest)
-            .join(proposer, proposer.id == DeviationRequest.proposed_by)
-            .join(Case, Case.id == DeviationRequest.case_id)
-            .where(DeviationRequest.state.in_(("approved", "refused")),
-                   *period.of(Case.regulation), *period.times(DeviationRequest.updated_at))
-            .group_by(proposer.username)):
-        person(name).update(proposals=int(n), refused=int(refused or 0))
+    with viewing(s) as v:
+        for name, n in _workload(s, v, period):
+            person(name)["open"] = int(n)
+        for row in cohort.units(s):
+            person(row.caseworker)["decided"] += int(row.n)
+        for name, n, refused in _proposals(s, v, period):
+            person(name).update(proposals=int(n), refused=int(refused or 0))
     rows = [{**p, "refusal_rate": share(p["refused"], p["proposals"])}
             for _, p in sorted(people.items())]
     refusals = funnel([Unit(p["caseworker"], p["proposals"], p["refused"]) for p in rows
@@ -142,21 +157,22 @@ def backlog(s: Session, cohort: Cohort, today: dt.date) -> list[dict[str, Any]]:
     """Per regulation and month: received, decided (first decisions), withdrawn, and the
     backlog at the month's end (everything before the period counts towards it)."""
     period = cohort.period
-    sql = Sql(s)
     upto = Period(period.regulation, None, period.end or today)
-    month = sql.month_of_day(Case.received_on)
-    received = _monthly(s.execute(select(Case.regulation, month, func.count())
-                                  .where(*upto.of(Case.regulation), *upto.days(Case.received_on))
-                                  .group_by(Case.regulation, month)))
+    with viewing(s) as v:
+        r = v.cube(RECEIVED).c
+        received = _monthly(s.execute(
+            select(r.regulation, month(r.received_on), func.sum(r.n))
+            .where(*upto.of(r.regulation), *upto.on_days(r.received_on))
+            .group_by(r.regulation, month(r.received_on)).having(counted(r.n))))
+        x = v.cube(STATES).c
+        withdrawn = _monthly(s.execute(
+            select(x.regulation, month(x.gone_day), func.sum(x.n))
+            .where(x.state == "withdrawn", *upto.of(x.regulation), *upto.on_days(x.gone_day))
+            .group_by(x.regulation, month(x.gone_day)).having(counted(x.n))))
     done: dict[tuple[str, str], int] = {}
     for row in cohort.months(s):
         key = (row.regulation, row.month)
         done[key] = done.get(key, 0) + int(row.n)
-    gone = sql.month_of_time(Case.updated_at)
-    withdrawn = _monthly(s.execute(select(Case.regulation, gone, func.count())
-                                   .where(Case.state == "withdrawn", *upto.of(Case.regulation),
-                                          *upto.times(Case.updated_at))
-                                   .group_by(Case.regulation, gone)))
     seen = received.keys() | done.keys() | withdrawn.keys()
     if not seen:
         return []
@@ -178,15 +194,16 @@ def backlog(s: Session, cohort: Cohort, today: dt.date) -> list[dict[str, Any]]:
 def breaches(s: Session, period: Period, today: dt.date) -> list[dict[str, Any]]:
     """Per regulation and month in which terms fell due: how many, and how many were breached
     (met after their day, or open after it as of today)."""
-    month = Sql(s).month_of_day(Deadline.due)
-    late = case(((Deadline.met_on.is_not(None)) & (Deadline.met_on > Deadline.due), 1),
-                ((Deadline.met_on.is_(None)) & (Deadline.due < today), 1), else_=0)
-    rows = s.execute(select(Case.regulation, month, func.count(), func.sum(late))
-                     .join(Case, Case.id == Deadline.case_id)
-                     .where(Deadline.kind != OBJECTION, Case.state != "withdrawn",
-                            Deadline.due <= today, *period.of(Case.regulation),
-                            *period.days(Deadline.due))
-                     .group_by(Case.regulation, month).order_by(Case.regulation, month))
+    day = today.isoformat()
+    with viewing(s) as v:
+        x = v.cube(TERMS).c
+        late = case(((x.status == "late") | ((x.status == "open") & (x.due < day)), x.n),
+                    else_=0)
+        due = month(x.due).label("month")
+        rows = s.execute(select(x.regulation, due, func.sum(x.n), func.sum(late))
+                         .where(x.due <= day, *period.of(x.regulation), *period.on_days(x.due))
+                         .group_by(x.regulation, due).having(counted(x.n))
+                         .order_by(x.regulation, due)).all()
     return [{"regulation": r, "month": m, "due": int(n), "breached": int(b or 0),
              "share": share(int(b or 0), int(n))} for r, m, n, b in rows]
 
@@ -210,13 +227,14 @@ def maatwerk_trend(s: Session, cohort: Cohort,
 
 def recurring(s: Session, period: Period) -> list[dict[str, Any]]:
     """Approved deviations per regulation, clause and ground, per month of approval."""
-    d = DeviationRequest
-    month = Sql(s).month_of_time(d.updated_at)
-    rows = s.execute(select(Case.regulation, d.clause, d.ground, month, func.count())
-                     .join(Case, Case.id == d.case_id)
-                     .where(d.state == "approved", *period.of(Case.regulation),
-                            *period.times(d.updated_at))
-                     .group_by(Case.regulation, d.clause, d.ground, month))
+    with viewing(s) as v:
+        d = v.cube(DEVIATIONS).c
+        approved = month(d.day).label("month")
+        rows = s.execute(select(d.regulation, d.clause, d.ground, approved, func.sum(d.n))
+                         .where(d.state == "approved", *period.of(d.regulation),
+                                *period.on_days(d.day))
+                         .group_by(d.regulation, d.clause, d.ground, approved)
+                         .having(counted(d.n))).all()
     found: dict[tuple[str, str, str], dict[str, int]] = {}
     for regulation, clause, ground, m, n in rows:
         found.setdefault((regulation, clause or NO_TEAM, ground or NO_TEAM), {})[m] = int(n)

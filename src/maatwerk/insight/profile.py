@@ -24,13 +24,13 @@ from maatwerk.cases.models import Case, Decision
 from maatwerk.engine.decision import ASSESSMENT, CATEGORY, DEVIATION, STANDARD
 from maatwerk.insight.dashboard import (
     Period,
-    Sql,
     layer_mix,
     months,
     ordered,
     share,
     standing_decisions,
 )
+from maatwerk.insight.sql import Sql
 from maatwerk.spec.model import Regulation
 from maatwerk.spec.profile import profile
 

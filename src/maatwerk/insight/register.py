@@ -13,7 +13,8 @@ hides either none or at least two numbers (``×``), for approved and for refused
 apart. Years are published apart, with no total over the years, so one year cannot be worked
 out from the others.
 
-One ``GROUP BY`` over the deviations; the rest is bounded by the number of clauses and grounds.
+One ``GROUP BY`` over the deviations as the insight read model counts them per day
+(``maatwerk.insight.store``); the rest is bounded by the number of clauses and grounds.
 """
 
 from __future__ import annotations
@@ -24,9 +25,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from maatwerk.cases.models import Case, DeviationRequest
-from maatwerk.insight.dashboard import Sql
+from maatwerk.insight.dashboard import counted
+from maatwerk.insight.sql import month
+from maatwerk.insight.store import DEVIATIONS
 from maatwerk.insight.suppress import THRESHOLD, Cell, protect
+from maatwerk.insight.view import viewing
 from maatwerk.spec.model import Regulation
 
 MEASURES = ("approved", "refused")
@@ -35,12 +38,13 @@ NONE = "—"
 
 def counts(s: Session) -> dict[str, dict[tuple[str, str, str], dict[str, int]]]:
     """Per year, regulation, clause and ground: deviations approved and refused."""
-    month = Sql(s).month_of_time(DeviationRequest.updated_at)
-    d = DeviationRequest
-    rows = s.execute(select(month, Case.regulation, d.clause, d.ground, d.state, func.count())
-                     .join(Case, Case.id == d.case_id)
-                     .where(d.state.in_(MEASURES), d.clause.is_not(None))
-                     .group_by(month, Case.regulation, d.clause, d.ground, d.state))
+    with viewing(s) as v:
+        d = v.cube(DEVIATIONS).c
+        m = month(d.day)
+        rows = s.execute(select(m, d.regulation, d.clause, d.ground, d.state, func.sum(d.n))
+                         .where(d.state.in_(MEASURES), d.claused == 1)
+                         .group_by(m, d.regulation, d.clause, d.ground, d.state)
+                         .having(counted(d.n))).all()
     found: dict[str, dict[tuple[str, str, str], dict[str, int]]] = {}
     for m, regulation, clause, ground, state, n in rows:
         cell = found.setdefault(m[:4], {}).setdefault((regulation, str(clause), ground or NONE),

@@ -15,8 +15,9 @@ fare?
 - ``objections_by_rule``: per output (the rule that computes it), the upheld objections whose
   re-decision changed its value, and their share of the upheld objections of the regulation.
 
-Counted in SQL; nothing but the small tables and the ``outputs`` of contested decisions and
-re-decisions is read.
+Counted in SQL over the insight read model (``maatwerk.insight.store``): the deviations,
+considerations, investigations, clauses of decided cases and upheld objections, each counted per
+regulation and day; a motivation or reason is present with at least ten characters.
 """
 
 from __future__ import annotations
@@ -24,23 +25,30 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
-from maatwerk.cases.models import Assessment, Case, Consideration, Decision, DeviationRequest
-from maatwerk.cases.models import Objection as Obj
 from maatwerk.insight.cohort import Cohort
-from maatwerk.insight.dashboard import NO_TEAM, Period, Sql, share
+from maatwerk.insight.dashboard import NO_TEAM, Period, counted, share
+from maatwerk.insight.store import DEVIATIONS, NOTES, UPHELD
+from maatwerk.insight.view import viewing
 from maatwerk.spec.model import Regulation
 
-MIN_TEXT = 10  # a motivation or reason is present when it has at least this many characters
 DONE = ("approved", "refused")
+NOTED = {"consideration": "considerations", "assessment": "assessments"}
 
 
-def _present(column: Any) -> Any:
-    return func.sum(case((func.length(func.trim(func.coalesce(column, ""))) >= MIN_TEXT, 1),
-                         else_=0))
+def _decided(s: Session, period: Period, keys: tuple[str, ...], *sums: Any) -> list[Any]:
+    """The deviations decided in the period (approved or refused, with a clause), counted by
+    ``keys`` of the deviation cube, with ``sums`` (functions of the cube's columns)."""
+    with viewing(s) as v:
+        x = v.cube(DEVIATIONS).c
+        columns = [x[k] for k in keys]
+        return list(s.execute(
+            select(*columns, func.sum(x.n), *(func.sum(f(x)) for f in sums))
+            .where(x.state.in_(DONE), x.claused == 1, *period.of(x.regulation),
+                   *period.on_days(x.day))
+            .group_by(*columns).having(counted(x.n)).order_by(*columns)))
 
 
 def motivated(s: Session, period: Period) -> list[dict[str, Any]]:
@@ -56,31 +64,18 @@ def motivated(s: Session, period: Period) -> list[dict[str, Any]]:
         for k, v in counts.items():
             entry[k] += int(v or 0)
 
-    d = DeviationRequest
-    refused = d.state == "refused"
-    for regulation, n, m, r, rm in s.execute(
-            select(Case.regulation, func.count(), _present(d.motivation),
-                   func.sum(case((refused, 1), else_=0)),
-                   func.sum(case((refused & (func.length(func.trim(d.reason)) >= MIN_TEXT), 1),
-                                 else_=0)))
-            .join(Case, Case.id == d.case_id)
-            .where(d.state.in_(DONE), d.clause.is_not(None), *period.of(Case.regulation),
-                   *period.times(d.updated_at)).group_by(Case.regulation)):
+    for regulation, n, m, r, rm in _decided(
+            s, period, ("regulation",), lambda x: x.motivated,
+            lambda x: case((x.state == "refused", x.n), else_=0), lambda x: x.reasoned):
         add(regulation, deviations=n, deviations_motivated=m, refusals=r,
             refusals_motivated=rm)
-    for regulation, n, m in s.execute(
-            select(Case.regulation, func.count(), _present(Consideration.motivation))
-            .join(Case, Case.id == Consideration.case_id)
-            .where(*period.of(Case.regulation), *period.times(Consideration.recorded_at))
-            .group_by(Case.regulation)):
-        add(regulation, considerations=n, considerations_motivated=m)
-    for regulation, n, m in s.execute(
-            select(Case.regulation, func.count(),
-                   _present(Assessment.record["motivation"].as_string()))
-            .join(Case, Case.id == Assessment.case_id)
-            .where(*period.of(Case.regulation), *period.times(Assessment.recorded_at))
-            .group_by(Case.regulation)):
-        add(regulation, assessments=n, assessments_motivated=m)
+    with viewing(s) as v:
+        x = v.cube(NOTES).c
+        notes = s.execute(select(x.regulation, x.kind, func.sum(x.n), func.sum(x.motivated))
+                          .where(*period.of(x.regulation), *period.on_days(x.day))
+                          .group_by(x.regulation, x.kind).having(counted(x.n))).all()
+    for regulation, kind, n, m in notes:
+        add(regulation, **{NOTED[kind]: n, f"{NOTED[kind]}_motivated": m})
     return [{"regulation": r, **x,
              **{f"{k}_share": share(x[f"{k}_motivated"], x[k])
                 for k in ("deviations", "refusals", "considerations", "assessments")}}
@@ -91,14 +86,8 @@ def legal_basis(s: Session, period: Period,
                 regulations: Mapping[str, Regulation]) -> list[dict[str, Any]]:
     """Per regulation and clause: the deviations decided in the period and the legal basis
     the clause declares (none for a clause the regulation does not have)."""
-    d = DeviationRequest
-    rows = s.execute(select(Case.regulation, d.clause, func.count())
-                     .join(Case, Case.id == d.case_id)
-                     .where(d.state.in_(DONE), d.clause.is_not(None),
-                            *period.of(Case.regulation), *period.times(d.updated_at))
-                     .group_by(Case.regulation, d.clause).order_by(Case.regulation, d.clause))
     found = []
-    for regulation, clause, n in rows:
+    for regulation, clause, n in _decided(s, period, ("regulation", "clause")):
         reg = regulations.get(regulation)
         declared = reg.hardship.get(str(clause)) if reg else None
         basis = declared.legal_basis if declared else None
@@ -139,15 +128,9 @@ def objections(s: Session, cohort: Cohort) -> dict[str, list[dict[str, Any]]]:
         _add(classes, (row.regulation, row.how), *counts)
         if row.how != "deviation":  # no approved deviation: no clause
             _add(clauses, (row.regulation, NO_TEAM), *counts)
-    c = cohort.c
-    used = (select(DeviationRequest.case_id, DeviationRequest.clause)
-            .where(DeviationRequest.state == "approved").distinct().subquery("used"))
-    for regulation, clause, n, o, r, u in s.execute(
-            select(c.regulation, used.c.clause, func.count(), func.sum(c.objected),
-                   func.sum(c.ruled), func.sum(c.upheld))
-            .select_from(cohort.table).join(used, used.c.case_id == c.case_id)
-            .where(cohort.inside()).group_by(c.regulation, used.c.clause)):
-        _add(clauses, (regulation, clause), int(n), int(o or 0), int(r or 0), int(u or 0))
+    for row in cohort.clauses(s):
+        _add(clauses, (row.regulation, row.clause), int(row.n), int(row.objected or 0),
+             int(row.ruled or 0), int(row.upheld or 0))
     return {"by_regulation": _objections(regulations, ("regulation",)),
             "by_clause": _objections(clauses, ("regulation", "clause")),
             "by_discretion": _objections(classes, ("regulation", "discretion"))}
@@ -155,24 +138,12 @@ def objections(s: Session, cohort: Cohort) -> dict[str, list[dict[str, Any]]]:
 
 def objections_by_rule(s: Session, period: Period) -> list[dict[str, Any]]:
     """Per regulation and output: the upheld objections whose re-decision changed it."""
-    sql = Sql(s)
-    contested, again = aliased(Decision), aliased(Decision)
-    latest = (select(Decision.case_id, func.max(Decision.id).label("id"))
-              .where(Decision.kind == "redecision").group_by(Decision.case_id).subquery())
-    before, after = sql.json_pairs(contested.outputs), sql.json_pairs(again.outputs)
-    upheld = (select(Case.regulation, func.count()).join(Obj, Obj.case_id == Case.id)
-              .where(Obj.state == "upheld", *period.of(Case.regulation),
-                     *period.times(Obj.decided_at)).group_by(Case.regulation))
-    totals = {r: int(n) for r, n in s.execute(upheld)}
-    changed = s.execute(
-        select(Case.regulation, before.c.key, func.count())
-        .select_from(Obj).join(Case, Case.id == Obj.case_id)
-        .join(contested, contested.id == Obj.decision_id)
-        .join(latest, latest.c.case_id == Obj.case_id).join(again, again.id == latest.c.id)
-        .join(before, sa.true()).join(after, after.c.key == before.c.key)
-        .where(Obj.state == "upheld", *period.of(Case.regulation),
-               *period.times(Obj.decided_at),
-               func.coalesce(before.c.value, "") != func.coalesce(after.c.value, ""))
-        .group_by(Case.regulation, before.c.key).order_by(Case.regulation, before.c.key))
+    with viewing(s) as v:
+        x = v.cube(UPHELD).c
+        rows = s.execute(select(x.regulation, x.output, func.sum(x.n))
+                         .where(*period.of(x.regulation), *period.on_days(x.day))
+                         .group_by(x.regulation, x.output).having(counted(x.n))
+                         .order_by(x.regulation, x.output)).all()
+    totals = {r: int(n) for r, o, n in rows if o == ""}
     return [{"regulation": r, "output": o, "upheld": totals.get(r, 0), "changed": int(n),
-             "share": share(int(n), totals.get(r, 0))} for r, o, n in changed]
+             "share": share(int(n), totals.get(r, 0))} for r, o, n in rows if o != ""]
