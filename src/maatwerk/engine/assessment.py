@@ -96,7 +96,7 @@ class Assessing:
                           for name, question in domain.questions.items() if question.required]
         self.report = [(name, field.label.nl) for name, field in
                        (frame.report.items() if frame else ()) if field.required]
-        self.steps = [(f"step {i + 1}", step)
+        self.steps = [(f"step {i + 1}", step.covers, step.label)
                       for i, step in enumerate(frame.steps if frame else ())]
         self.where = f"the assessment ({citation(frame.legal_basis)})" if frame else ""
 
@@ -114,11 +114,11 @@ class Assessing:
         """The voorliggende steps in order, each covering what it can of what remains."""
         remaining = need
         steps = []
-        for name, step in self.steps:
-            answered = answers.get(step.covers, 0)
+        for name, covers, label in self.steps:
+            answered = answers.get(covers, 0)
             covered = min(remaining, max(remaining - remaining, answered))  # zero of need's type
             remaining = sub(remaining, covered)
-            steps.append(StepResult(name, step.label, answered, covered, remaining))
+            steps.append(StepResult(name, label, answered, covered, remaining))
         return steps, remaining
 
     def check(self, record: AssessmentRecord, evaluate: Evaluator) -> AppliedAssessment:

@@ -13,7 +13,11 @@ its source text. A formula too deeply nested to compile this way keeps its closu
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from decimal import Inexact
+from fractions import Fraction
+from types import CodeType
 from typing import Any
 
 from maatwerk.engine import exact
@@ -31,6 +35,12 @@ from maatwerk.spec import ir
 from maatwerk.spec.model import Formula
 
 _MAX_DEPTH = 40  # nested branches; deeper formulas keep their closures
+_MAX_LINES = 400  # no rule is written in place in a function longer than this
+_MAX_INLINED = 100  # nor one that would take more lines than this
+# Compiled source, by its text: the plans of other periods and of categories have the same text
+# for most formulas (their constants differ, and are given to each function apart).
+_CODE: dict[tuple[str, str], CodeType] = {}
+_MAX_CODE = 4096
 
 
 class TooDeep(Exception):
@@ -42,15 +52,17 @@ class _Source:
 
     def __init__(self, compiler: Compiler, formula: Formula, owner: str) -> None:
         self.c = compiler
-        self.formula = formula
         self.owner = owner
         self.lines: list[str] = []
         self.consts: dict[str, Any] = {
             "NONE": NOT_SET, "Missing": Missing, "Unknown": Unknown, "EvalProblem": EvalProblem,
-            "DateProblem": DateProblem, "member": member, "FORMULA": formula}
+            "DateProblem": DateProblem, "member": member, "EXACT": (TypeError, Inexact),
+            "Fraction": Fraction}
         self._ids: dict[int, str] = {}
         self.temps = 0
         self.aliases: set[str] = set()
+        self.formula = self.const(formula)
+        self.inlining = [owner]  # the rules whose formulas are being written, outermost first
 
     def const(self, value: Any) -> str:
         name = self._ids.get(id(value))
@@ -120,8 +132,51 @@ class _Source:
         else:
             values = self.alias("values")
             self.emit(d, f"{out} = {values}.get({key}, NONE)")
-            self.emit(d, f"if {out} is NONE: {out} = {values}[{key}] = env.funcs[{key}](env)")
+            if not self.inline(name, out, key, d):
+                self.emit(d, f"if {out} is NONE: {out} = {values}[{key}] = env.funcs[{key}](env)")
         return out
+
+    def inline(self, name: str, out: str, key: str, d: int) -> bool:
+        """Write the formula of rule ``name`` in place of the call that computes it when not
+        computed yet (as ``env.funcs[name]`` would: the plan's formula, noted under its name).
+        Not for a rule already being written, nor one that makes the function too long."""
+        formula = self.c.inline.get(name) if self.c.inline is not None else None
+        if formula is None or name in self.inlining or len(self.lines) > _MAX_LINES:
+            return False
+        mark, outer = len(self.lines), (self.owner, self.formula)
+        self.owner, self.formula = name, self.const(formula)
+        self.inlining.append(name)
+        try:
+            self.emit(d, f"if {out} is NONE:")
+            result = self.expr(formula.expr, d + 1)
+            self.emit(d + 1, f"{out} = values[{key}] = {result}")
+            fits = len(self.lines) - mark <= _MAX_INLINED
+        except TooDeep:
+            fits = False
+        finally:
+            self.owner, self.formula = outer
+            self.inlining.pop()
+        if not fits:
+            del self.lines[mark:]
+        return fits
+
+    def arithmetic(self, op: str, left: str, right: str, out: str, d: int) -> None:
+        """``exact.add``/``sub``/``mul`` written out: integers as Python integers, otherwise the
+        exact decimal context, and a fraction when that would have to round."""
+        fn = {"+": exact.CONTEXT.add, "-": exact.CONTEXT.subtract, "*": exact.CONTEXT.multiply}[op]
+        tests = []
+        for operand in (left, right):
+            if operand not in self.consts:
+                tests.append(f"type({operand}) is int")
+            elif type(self.consts[operand]) is not int:
+                tests = ["False"]
+                break
+        if tests != ["False"]:
+            self.emit(d, f"if {' and '.join(tests) or 'True'}: {out} = {left} {op} {right}")
+            self.emit(d, "else:")
+            d += 1
+        self.emit(d, f"try: {out} = {self.const(fn)}({left}, {right})")
+        self.emit(d, f"except EXACT: {out} = Fraction({left}) {op} Fraction({right})")
 
     def binary(self, node: ir.Binary, d: int) -> str:
         left, right = self.expr(node.left, d), self.expr(node.right, d)
@@ -129,11 +184,10 @@ class _Source:
         if node.op == "/":
             self.emit(d, f"try: {out} = {self.const(exact.div)}({left}, {right})")
             self.emit(d, "except ZeroDivisionError: raise EvalProblem('MW605', 'division by "
-                      f"zero', FORMULA, {self.const(node.span)}, "
+                      f"zero', {self.formula}, {self.const(node.span)}, "
                       f"{self.const(ir.render(node.right))}) from None")
         elif node.op in ir.ARITHMETIC:
-            fn = {"+": exact.add, "-": exact.sub, "*": exact.mul}[node.op]
-            self.emit(d, f"{out} = {self.const(fn)}({left}, {right})")
+            self.arithmetic(node.op, left, right, out, d)
         else:
             self.emit(d, f"{out} = {left} {node.op} {right}")
         return out
@@ -171,7 +225,7 @@ class _Source:
         message = self.const(f"{node.func}() gives no valid date: ")
         self.emit(d, f"try: {out} = {self.const(FUNCTIONS[node.func])}({', '.join(args)})")
         self.emit(d, "except DateProblem as exc: raise EvalProblem('MW610', "
-                  f"{message} + str(exc), FORMULA, {self.const(node.span)}) from None")
+                  f"{message} + str(exc), {self.formula}, {self.const(node.span)}) from None")
         return out
 
     def divide_and_round(self, node: ir.Call, division: ir.Binary, d: int) -> str:
@@ -187,7 +241,7 @@ class _Source:
         self.emit(d, f"try: {out} = {self.const(exact.div_round)}({left}, {right}, "
                   f"{self.const(places)}, {self.const(mode)})")
         self.emit(d, "except ZeroDivisionError: raise EvalProblem('MW605', 'division by zero', "
-                  f"FORMULA, {self.const(division.span)}, "
+                  f"{self.formula}, {self.const(division.span)}, "
                   f"{self.const(ir.render(division.right))}) from None")
         return out
 
@@ -201,18 +255,24 @@ class _Source:
         self.emit(d, "else:")
         self.emit(d + 1, f"try: {out} = {self.const(use.value)}[{key}]")
         self.emit(d + 1, f"except KeyError: raise EvalProblem('MW609', {self.const(name)} + "
-                  f"' has no value for the key ' + repr({key}), FORMULA, "
+                  f"' has no value for the key ' + repr({key}), {self.formula}, "
                   f"{self.const(node.span)}, {key}) from None")
         return out
 
     def function(self, node: ir.Node) -> Callable[[Env], Any]:
         result = self.expr(node, 1)
         head = ["def formula(env):"]
+        body = "\n".join(self.lines)  # rules written in place and then dropped used some
         head += [f"    {a} = env.{a}" for a in ("inputs", "values", "used", "branches")
-                 if a in self.aliases]
+                 if a in self.aliases and re.search(rf"\b{a}\b", body)]
         source = "\n".join([*head, *self.lines, f"    return {result}"])
+        code = _CODE.get((source, self.owner))
+        if code is None:
+            if len(_CODE) >= _MAX_CODE:
+                _CODE.clear()
+            code = _CODE[source, self.owner] = compile(source, f"<formula {self.owner}>", "exec")
         namespace = dict(self.consts)
-        exec(compile(source, f"<formula {self.owner}>", "exec"), namespace)
+        exec(code, namespace)
         fn: Callable[[Env], Any] = namespace["formula"]
         return fn
 

@@ -115,10 +115,13 @@ class Compiler:
     """Compiles the formulas of one plan (a reference date and a set of categories)."""
 
     def __init__(self, params: Mapping[str, ParamUse], inputs: frozenset[str],
-                 partial: bool) -> None:
+                 partial: bool, inline: Mapping[str, Formula] | None = None) -> None:
         self.params = params
         self.inputs = inputs
         self.partial = partial
+        # strict: the formula of each rule in this plan, which generated code may write in place
+        # of a call to ``env.funcs[rule]`` (only where ``env.funcs`` is this plan's)
+        self.inline = inline
 
     def formula(self, formula: Formula, owner: str) -> Fn:
         if not self.partial:  # strict: one generated function (the same steps, fewer calls)

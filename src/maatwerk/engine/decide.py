@@ -233,6 +233,8 @@ class Decider:
                    results: Mapping[str, Any]) -> dict[str, Any]:
         """The outputs, with those an undecided category could change made unknown."""
         final = dict(outputs)
+        if Unknown not in map(type, results.values()):
+            return final
         for name, hit in results.items():
             if isinstance(hit, Unknown):
                 overrides = self.reg.categories[name].overrides()
@@ -273,7 +275,9 @@ class Decider:
         for previous, layer in itertools.pairwise(layers):  # the last layer that changed it
             after, earlier = layer.outputs, previous.outputs
             for o in outputs:
-                if after.get(o) != earlier.get(o):
+                a, b = after.get(o), earlier.get(o)
+                # a known value and an unknown one differ (no comparison needed to tell)
+                if a is not b and ((type(a) is Unknown) is not (type(b) is Unknown) or a != b):
                     deciding[o] = layer.name
         status = "indeterminate" if ordered else "determined"
         return Decision(reg, day, values, status, outputs, ordered, tuple(layers),

@@ -44,24 +44,44 @@ class AppliedDeviation:
 class Evaluator:
     """Evaluates extra formulas (bounds, the assessment frame) in a layer's state.
 
-    ``scope`` holds the case's values plus the names such formulas may read besides the
-    regulation's (``standard``; the answers, ``need`` and ``remaining``); set them with ``set``.
+    Such a formula reads the case's values and the names it may read besides the regulation's
+    (``standard``; the answers, ``need`` and ``remaining``); set those with ``set``. One that
+    reads nothing of the case but those names (and parameters and the reference date), all set,
+    is evaluated on them alone; the case's state (its values and the layer's known results) is
+    put together only for a formula that needs it. The value is the same either way.
     """
 
     def __init__(self, plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date,
                  names: frozenset[str]) -> None:
         self.plan = plan
         self.names = names
-        self.scope = dict(values)
-        memo = {k: v for k, v in env.values.items() if not isinstance(v, Unknown)}
-        self.env = Env(self.scope, plan.funcs, day, memo)
+        self.given: dict[str, Any] = {}
+        self._layer = env
+        self._values = values
+        self._scoped = Env(self.given, plan.funcs, day, {}, {}, [])
+        self._env: Env | None = None
+        self._scope: dict[str, Any] = {}
+
+    @property
+    def env(self) -> Env:
+        """The case as the layer left it, with the names set (built once, when first needed)."""
+        if self._env is None:
+            self._scope = dict(self._values)
+            self._scope.update(self.given)
+            known = self._layer.values
+            memo = (dict(known) if Unknown not in map(type, known.values()) else
+                    {k: v for k, v in known.items() if not isinstance(v, Unknown)})
+            self._env = Env(self._scope, self.plan.funcs, self._scoped.day, memo)
+        return self._env
 
     def set(self, values: Mapping[str, Any]) -> None:
-        self.scope.update(values)
+        self.given.update(values)
+        if self._env is not None:
+            self._scope.update(values)
 
     def __call__(self, formula: Formula, owner: str) -> Any:
-        fn = self.plan.extra(formula, self.names, owner)
-        env = self.env
+        fn, reads = self.plan.extra(formula, self.names, owner)
+        env = self._scoped if reads is not None and reads <= self.given.keys() else self.env
         try:
             return fn(env)
         except Missing as exc:

@@ -68,7 +68,7 @@ class Plan:
             self.conditions = {c.name: compiler.formula(c.when, c.name)
                                for c in reg.categories.values()}
         self._partial_conditions: dict[str, Fn] | None = None
-        self._extra: dict[int, Fn] = {}
+        self._extra: dict[int, tuple[Fn, frozenset[str] | None]] = {}
 
     def _statutory(self, params: dict[str, ParamUse]) -> dict[str, ParamUse]:
         out = dict(params)
@@ -83,7 +83,8 @@ class Plan:
         return out
 
     def _compile(self, partial: bool) -> dict[str, Fn]:
-        compiler = Compiler(self.params, self.inputs, partial)
+        compiler = Compiler(self.params, self.inputs, partial,
+                            inline=None if partial else self.formulas)
         funcs: dict[str, Fn] = {name: compiler.formula(f, name)
                                 for name, f in self.formulas.items()}
         for name, table in self.reg.tables.items():
@@ -92,15 +93,22 @@ class Plan:
             funcs[name] = compiler.reader(name)
         return funcs
 
-    def extra(self, formula: Formula, names: frozenset[str], owner: str) -> Fn:
+    def extra(self, formula: Formula, names: frozenset[str],
+              owner: str) -> tuple[Fn, frozenset[str] | None]:
         """A formula outside the rules (a bound, the assessment's frame) that also reads
-        ``names`` from the case; compiled once per plan."""
+        ``names`` from the case; compiled once per plan. With it what it reads besides parameters
+        and ``peildatum`` when that is among ``names`` only (no input, rule or table), else None.
+        """
         key = id(formula)
-        fn = self._extra.get(key)
-        if fn is None:
+        found = self._extra.get(key)
+        if found is None:
             fn = Compiler(self.params, self.inputs | names, partial=False).formula(formula, owner)
-            self._extra[key] = fn
-        return fn
+            reads = frozenset(ir.names(formula.expr)) - self.params.keys()
+            if "peildatum" not in self.inputs:  # else it is an input of the case
+                reads -= {"peildatum"}
+            found = (fn, reads if reads <= names else None)
+            self._extra[key] = found
+        return found
 
     def outputs(self, env: Env) -> dict[str, Any]:
         """The outputs of the regulation evaluated in ``env``, as ``env.get`` evaluates each."""
