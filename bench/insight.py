@@ -13,7 +13,9 @@ shifted ids (``INSERT ... SELECT``) until the case file holds ``--decisions`` de
 
 Timed, warm, median of ``--rounds``: ``dashboard()`` (the existing figures), ``dilemmas()``,
 ``dynamics()``, the three together (what ``/manager.json`` computes), ``register()``, and the
-pages ``/manager.json``, ``/manager`` (with every chart) and ``/register.json`` through the app.
+pages ``/manager.json``, ``/manager`` (with every chart) and ``/register.json`` through the app
+— the manager's pages computed afresh each run (as after a new event; what is read of decision
+documents stays kept) and asked again with their figures kept (``maatwerk.web.memo``).
 The report goes to ``bench/results/insight.md`` (``--out``). Timings are never asserted.
 """
 
@@ -164,6 +166,7 @@ def functions(db: Database, registry: Registry) -> list[tuple[str, Callable[[], 
 
 
 def measure(db: Database, registry: Registry, rounds: int) -> list[tuple[str, float, float]]:
+    from maatwerk.web import memo
     from maatwerk.web.app import create_app
     from maatwerk.web.settings import Settings
     with warnings.catch_warnings():
@@ -184,8 +187,18 @@ def measure(db: Database, registry: Registry, rounds: int) -> list[tuple[str, fl
                 assert answer.status_code == 200, answer.text[:300]
             return run
 
-        pages = [(f"GET {path}", get(path)) for path in ("/manager.json", "/manager",
-                                                         "/register.json")]
+        def afresh(path: str) -> Callable[[], Any]:
+            def run() -> None:
+                kept.clear()  # as after a new event (a chart drawn before is not drawn again)
+                get(path)()
+            return run
+
+        kept = memo.for_database(db)
+        pages = [*((f"GET {path} (computed afresh)", afresh(path))
+                   for path in ("/manager.json", "/manager")),
+                 *((f"GET {path} (asked again, kept)", get(path))
+                   for path in ("/manager.json", "/manager")),
+                 ("GET /register.json", get("/register.json"))]
         for label, fn in [*functions(db, registry), *pages]:
             median, worst = timed(fn, rounds)
             log(f"  {label:<56} {median:9.1f} ms (worst {worst:.1f})")
