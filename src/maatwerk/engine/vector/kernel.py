@@ -9,8 +9,9 @@ the reason when it cannot:
 - numba is not installed, or the plan uses something the generator does not compile;
 - a column is not in a form the kernel reads (big integers, per-row denominators that are not
   decimal, ...);
-- a value is larger than the kernel's overflow proof allows: the kernel stops at that row and
-  the whole batch goes to the numpy backend, so no result ever rests on an int64 overflow.
+- a value is larger than the kernel's overflow proof allows: the kernel computes with zero in
+  its place, stops after that row's chunk and returns the row, and the whole batch goes to the
+  numpy backend, so no result ever rests on an int64 overflow.
 
 Kernels are kept per regulation (the object; equal texts share compiled code through the source's
 hash), period (the plan between two change dates; the reference date itself is an argument) and
@@ -38,7 +39,7 @@ import time
 import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,9 @@ class Kernel:
     fn: Callable[..., int]
     compiled: bool = False
     compile_seconds: float = 0.0
+    # the column types (numpy dtype strings) it has been compiled for: numba compiles the
+    # kernel once per combination (an int32 column is read without widening it first)
+    signatures: set[tuple[str, ...]] = field(default_factory=set)
 
 
 _LOCK = threading.RLock()
@@ -205,11 +209,15 @@ def kernel_for(reg: Regulation, day: dt.date, layout: Layout) -> Kernel | str:
     return found
 
 
-def cached(reg: Regulation, day: dt.date, layout: Layout) -> bool:
-    """Whether the kernel for this layout has been compiled in this process."""
+def cached(reg: Regulation, day: dt.date, layout: Layout,
+           signature: tuple[str, ...] | None = None) -> bool:
+    """Whether the kernel for this layout (and these column types) has been compiled in this
+    process."""
     kernels = _KERNELS.get(reg, {})
     found = kernels.get((period_of(reg, day), layout))
-    return isinstance(found, Kernel) and found.compiled
+    if not isinstance(found, Kernel):
+        return False
+    return found.compiled if signature is None else signature in found.signatures
 
 
 # -- running ------------------------------------------------------------------------------------
@@ -228,12 +236,15 @@ def run(kernel: Kernel, day: dt.date, population: Any, prepared: Prepared,
     oc = np.empty((g.n_code, n), dtype=np.int32)
     od = np.empty((g.n_small, n), dtype=np.int8)
     op = np.empty((3, n if g.may_err or g.may_unknown else 0), dtype=np.int64)  # problems
-    args = ((day - EPOCH).days, lits, limits, *prepared.arrays, oi, ob, oc, od, op)
-    if not kernel.compiled:  # compile (or load from the disk cache) on an empty range
+    # every output row is an argument of its own (a view of its matrix)
+    args = ((day - EPOCH).days, lits, limits, *prepared.arrays, *oi, *ob, *oc, *od, op)
+    signature = prepared.signature()
+    if signature not in kernel.signatures:  # compile (or load from the disk cache)
         start = time.perf_counter()
-        kernel.fn(0, 0, *args)
+        kernel.fn(0, 0, *args)  # on an empty range, for these column types
+        kernel.signatures.add(signature)
         kernel.compiled = True
-        kernel.compile_seconds = time.perf_counter() - start
+        kernel.compile_seconds += time.perf_counter() - start
     threads = max(1, min(threads or THREADS, n // PARALLEL_MIN_ROWS))
     ranges = [(0, n)]
     if threads == 1:
@@ -297,7 +308,7 @@ def attempt(reg: Regulation, day: dt.date, population: Any, *, compile_small: bo
     prepared = prepare(reg, kp, population)
     if isinstance(prepared, str):
         return None, prepared
-    if not compile_small and not cached(reg, day, prepared.layout):
+    if not compile_small and not cached(reg, day, prepared.layout, prepared.signature()):
         return None, "a small population and no compiled kernel yet"
     kernel = kernel_for(reg, day, prepared.layout)
     if isinstance(kernel, str):

@@ -6,6 +6,12 @@ overrides need, in dependency order), evaluates the category conditions, selects
 the regulation's hit policy, computes the category layer where one applies, and writes each
 output's value, unknown and error bits, the deciding layer and the applied categories.
 
+The loop runs over chunks of rows, and within a chunk it has no exit, no counter and no branch
+that depends on a row (where the formulas allow), and every output row is an array of its own,
+indexed by an unsigned row number: LLVM then compiles it to vector instructions, several rows at
+once. What is rare is done after the chunk: finding the row whose input is beyond the overflow
+proof, and listing the rows that are refused or indeterminate.
+
 Semantics are those of the scalar engine (``maatwerk.engine.compile``), value by value:
 
 - numbers are exact rationals: a numerator in an int64 local over a denominator that is a
@@ -61,6 +67,7 @@ from maatwerk.spec.model import Regulation
 # error_model="numpy": no exception path for integer division; the kernel never divides by zero
 # (a divisor that can be zero is tested first and replaced)
 DECORATOR = '@njit(cache=CACHE, nogil=True, error_model="numpy")'
+CHUNK = 1024  # rows per chunk of the row loop (its error and unknown bits stay in the cache)
 
 
 class Generator(Categories):
@@ -70,11 +77,16 @@ class Generator(Categories):
     def generate(self) -> Generated:
         reg, kp = self.reg, self.kp
         body = Block()
+        reads = Block()
         prologue: list[str] = []
         scope = Scope({}, {name: self.param(v) for name, v in kp.params.items()},
                       set(kp.params))
+        with self.into(reads):
+            beyond = self._read_inputs(scope, prologue)
         with self.into(body):
-            self._read_inputs(scope, prologue)
+            self.block.items.extend(reads.items)
+            if beyond:
+                self.line(f"over |= {beyond}")
             for name in kp.order:
                 if kp.graph[name] <= scope.invariant | {"peildatum"}:
                     with self.into(self.prologue):
@@ -88,30 +100,60 @@ class Generator(Categories):
             applied, conflict = self._select(conditions)
             final = self._category_layer(scope, applied)
             result = self._write(scope, conditions, applied, conflict, final)
-        head = self._header(prologue)
         lines: list[str] = []
         for fn in HELPERS:
             lines += ["", "", DECORATOR, inspect.getsource(fn).rstrip()]
-        lines += ["", "", DECORATOR, *head]
+        lines += ["", "", DECORATOR, *self._header(prologue, result)]
         if self.prologue.items:
             self.prologue.render(1, lines)
-        lines.append("    for i in range(start, stop):")
-        body.render(2, lines)
-        lines.append("    return -1 - count")
+        self._loop(body, reads, beyond, result, lines)
         result.source = "\n".join(_module_header() + lines) + "\n"
         return result
 
-    def _read_inputs(self, scope: Scope, prologue: list[str]) -> None:
-        """Read the row's inputs.
+    def _loop(self, body: Block, reads: Block, beyond: str | None, result: Generated,
+              lines: list[str]) -> None:
+        """The row loop, in chunks of ``CHUNK`` rows. Within a chunk nothing leaves the loop
+        and nothing is counted, so that it compiles to vector instructions: an input beyond its
+        proven magnitude is replaced by zero and noted in ``over``, and each row's error and
+        unknown bits are kept in ``pe`` and ``pu``. After the chunk, if a value was beyond the
+        proof, the chunk's inputs are read again to return the first such row; if a row was
+        refused or indeterminate, the chunk's bits are listed in ``op``."""
+        listed = [b for b, may in (("pe", result.may_err), ("pu", result.may_unknown)) if may]
+        lines += [f"    {b} = np.zeros(CHUNK, dtype=np.int64)" for b in listed]
+        lines += ["    for c0 in range(max(start, 0), stop, CHUNK):",
+                  "        ce = min(c0 + CHUNK, stop)",
+                  "        cu = np.uint64(c0)",
+                  "        over = False",
+                  "        flagged = 0",
+                  # an unsigned index: numba then emits no wrap-around of negative indices
+                  "        for i in range(cu, np.uint64(ce)):"]
+        body.render(3, lines)
+        if beyond:
+            lines += ["        if over:", "            for i in range(c0, ce):"]
+            reads.render(4, lines)
+            lines += [f"                if {beyond}:", "                    return i"]
+        if listed:
+            error = "pe[k]" if result.may_err else "0"
+            unknown = "pu[k]" if result.may_unknown else "0"
+            lines += ["        if flagged != 0:",
+                      "            for k in range(ce - c0):",
+                      f"                if ({' | '.join(f'{b}[k]' for b in listed)}) != 0:",
+                      "                    op[0, start + count] = c0 + k",
+                      f"                    op[1, start + count] = {error}",
+                      f"                    op[2, start + count] = {unknown}",
+                      "                    count += 1"]
+        lines.append("    return -1 - count")
+
+    def _read_inputs(self, scope: Scope, prologue: list[str]) -> str | None:
+        """Read the row's inputs; the test of whether any is beyond its proven magnitude.
 
         A number outside its input's declared ``min``/``max`` refuses the case (MW601, as the
         scalar engine refuses it before evaluating anything) and is replaced by zero; those
         bounds are then also its magnitude in the overflow proof. Any other number or date
-        beyond its proven magnitude ends the kernel with the row's index (one unsigned
-        comparison per value: ``x + lim`` in unsigned integers, which wrap around by definition,
-        is above ``2 lim`` exactly when ``|x| > lim``). Both without a branch but
-        the one that ends the kernel (measured: faster than testing all bounds at once and
-        sorting out a failing row on a slow path)."""
+        beyond its proven magnitude is replaced by zero too (so nothing the kernel computes
+        leaves int64) and ends the kernel with the row's index, after the chunk (one unsigned
+        comparison per value: ``x + lim`` in unsigned integers, which wrap around by
+        definition, is above ``2 lim`` exactly when ``|x| > lim``). All without a branch."""
         checks: list[str] = []
         for j, spec in enumerate(self.layout):
             local = f"v_{spec.name}"
@@ -126,7 +168,7 @@ class Generator(Categories):
                 if "days_limit = np.uint64(DATE_LIMIT)" not in prologue:
                     prologue.append("days_limit = np.uint64(DATE_LIMIT)")
                     prologue.append("days_width = days_limit + days_limit")
-                checks.append(f"(np.uint64({local}) + days_limit > days_width)")
+                self._beyond(local, "days_limit", "days_width", checks)
                 scope.names[spec.name] = V("date", local, 1, unk, None, self.bounds.input(j))
             elif spec.kind == "code":
                 self.line(f"{local} = int(a{j}[i])")
@@ -134,16 +176,22 @@ class Generator(Categories):
             else:
                 self.line(f"{local} = a{j}[i]")
                 scope.names[spec.name] = V("bool", local, 1, unk)
-        if checks:
-            self.line(f"if {' | '.join(checks)}:")
-            self.line("    return i")
+        if not checks:
+            return None
+        return checks[0] if len(checks) == 1 else self.let(" | ".join(checks), "c")
+
+    def _beyond(self, local: str, lim: str, width: str, checks: list[str]) -> None:
+        """Whether ``local`` is beyond its proven magnitude; it is then replaced by zero."""
+        beyond = self.let(f"np.uint64({local}) + {lim} > {width}", "c")
+        self.line(f"{local} = {local} * ({beyond} ^ True)")
+        checks.append(beyond)
 
     def _read_number(self, j: int, spec: InputSpec, unk: str | None, prologue: list[str],
                      checks: list[str]) -> V:
         """Read numeric input ``j``: refused outside its declared bounds, or checked against its
         proven magnitude."""
         local = f"v_{spec.name}"
-        self.line(f"{local} = a{j}[i]")
+        self.line(f"{local} = np.int64(a{j}[i])")  # any integer column, read as int64
         low, high = self._declared(spec)
         sides = [] if low is None else [f"({local} < {low})"]
         sides += [] if high is None else [f"({local} > {high})"]
@@ -156,7 +204,7 @@ class Generator(Categories):
         else:
             prologue.append(f"lim{j} = np.uint64(lim[{j}])")
             prologue.append(f"width{j} = lim{j} + lim{j}")
-            checks.append(f"(np.uint64({local}) + lim{j} > width{j})")
+            self._beyond(local, f"lim{j}", f"width{j}", checks)
             slot = self.bounds.input(j)
         return V("num", local, spec.den, unk, None, slot)
 
@@ -204,7 +252,7 @@ class Generator(Categories):
         categories = {}
         for name, flag in applied.items():
             categories[name] = self.n_bool
-            self.line(f"ob[{self.n_bool}, i] = {flag}")
+            self.line(f"ob{self.n_bool}[i] = {flag}")
             self.n_bool += 1
         may_err, may_unknown = self._status(self.either(*errors),
                                             self.either(*unknowns, hint="u"))
@@ -218,25 +266,23 @@ class Generator(Categories):
         row = self.n_small
         self.n_small += 1
         if not changed:
-            self.line(f"od[{row}, i] = 0")
+            self.line(f"od{row}[i] = 0")
         else:
             known = f"((({f.unk or 0}) == 0) == (({s.unk or 0}) == 0))"
             same = self.same_expr(f, s)
-            self.line(f"od[{row}, i] = {self.any_applied} & (({same} & {known}) ^ True)")
+            self.line(f"od{row}[i] = {self.any_applied} & (({same} & {known}) ^ True)")
         return row
 
     def _status(self, error: str | None, unknown: str | None) -> tuple[bool, bool]:
-        """The cases that are refused or indeterminate, usually few: listed (row, error bits,
-        unknown bits) in ``op`` from position ``start`` on, counted in ``count``; the others
-        are determined. Whether errors and unknowns can occur at all."""
+        """The cases that are refused or indeterminate, usually few: each row's error and
+        unknown bits kept in the chunk's ``pe`` and ``pu``, and whether any is not zero in
+        ``flagged`` (listed after the chunk). Whether errors and unknowns can occur at all."""
+        if error is not None:
+            self.line(f"pe[i - cu] = {error}")
+        if unknown is not None:
+            self.line(f"pu[i - cu] = {unknown}")
         if error is not None or unknown is not None:
-            block = Block()
-            with self.into(block):
-                self.line("op[0, start + count] = i")
-                self.line(f"op[1, start + count] = {error or 0}")
-                self.line(f"op[2, start + count] = {unknown or 0}")
-                self.line("count += 1")
-            self.attach(f"if ({self.either(error, unknown)}) != 0:", block)
+            self.line(f"flagged |= {self.either(error, unknown)}")
         return error is not None, unknown is not None
 
     def _int_row(self, expr: str) -> int:
@@ -246,7 +292,7 @@ class Generator(Categories):
         row = self.n_int
         self.rows[expr] = row
         self.n_int += 1
-        self.line(f"oi[{row}, i] = {expr}")
+        self.line(f"oi{row}[i] = {expr}")
         return row
 
     def _store(self, v: V) -> OutSpec:
@@ -255,12 +301,12 @@ class Generator(Categories):
         if v.kind == "bool":
             row = self.n_bool
             self.n_bool += 1
-            self.line(f"ob[{row}, i] = {v.val}")
+            self.line(f"ob{row}[i] = {v.val}")
             return OutSpec("bool", row, 1, -1, unk_row, err_row)
         if v.kind == "code":
             row = self.n_code
             self.n_code += 1
-            self.line(f"oc[{row}, i] = {v.val}")
+            self.line(f"oc{row}[i] = {v.val}")
             return OutSpec("code", row, 1, -1, unk_row, err_row)
         if v.kind == "date":
             return OutSpec("date", self._int_row(v.val), 1, -1, unk_row, err_row)
@@ -271,13 +317,17 @@ class Generator(Categories):
         den = self._int_row(f"{v.den} // {g}")
         return OutSpec("num", num, None, den, unk_row, err_row)
 
-    def _header(self, prologue: list[str]) -> list[str]:
+    def _header(self, prologue: list[str], result: Generated) -> list[str]:
         args = ["start", "stop", "day", "lits", "lim"]
         for j, spec in enumerate(self.layout):
             args.append(f"a{j}")
             if spec.unknown:
                 args.append(f"mu{j}")
-        args += ["oi", "ob", "oc", "od", "op"]
+        # every output row its own array: the loop's stores can then be vectorised
+        for prefix, count in (("oi", result.n_int), ("ob", result.n_bool),
+                              ("oc", result.n_code), ("od", result.n_small)):
+            args += [f"{prefix}{k}" for k in range(count)]
+        args.append("op")
         head = [f"def kernel({', '.join(args)}):"]
         head += [f"    lit{k} = lits[{k}]" for k in range(len(self.texts))]
         head += ["    " + p for p in prologue]
@@ -297,7 +347,7 @@ class Generator(Categories):
 def _module_header() -> list[str]:
     return ['"""A kernel generated by maatwerk.engine.vector.kernel_codegen; do not edit."""',
             "", "import numpy as np", "from numba import njit", "", "CACHE = True",
-            f"DATE_LIMIT = {DATE_LIMIT}"]
+            f"CHUNK = {CHUNK}", f"DATE_LIMIT = {DATE_LIMIT}"]
 
 
 def generate(reg: Regulation, kp: KernelPlan, layout: Sequence[InputSpec]) -> Generated:

@@ -1,7 +1,9 @@
 """A population's columns laid out for a kernel: per input its kind, the denominator the kernel
-is compiled for (numbers as int64 numerators over one denominator; per-row decimal denominators
-brought to their power of ten) and whether it has missing values; or why the kernel cannot read
-a column (big integers, denominators that are not decimal, ...).
+is compiled for (numbers as integer numerators over one denominator, read as int64; per-row
+decimal denominators brought to their power of ten) and whether it has missing values; or why the
+kernel cannot read a column (big integers, denominators that are not decimal, ...). Columns are
+passed as they are where the kernel can read them: an int32 or int16 column of numerators is not
+widened first (numba compiles the kernel for those types).
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ class Prepared:
 
     layout: Layout
     arrays: list[np.ndarray]
+
+    def signature(self) -> tuple[str, ...]:
+        """The arrays' types: a kernel is compiled once per combination."""
+        return tuple(a.dtype.str for a in self.arrays)
 
 
 def _kind(type_kind: str) -> str:
@@ -63,11 +69,12 @@ def _number(q: Any, n: int) -> tuple[np.ndarray, int] | None:
     num = np.asarray(q.num)
     if num.dtype == object or num.dtype.kind not in "iu":
         return None
-    if num.dtype != np.int64:
-        if num.dtype == np.uint64 and num.size and int(num.max()) >= 2**63:
+    if num.dtype.itemsize == 8 and num.dtype != np.int64:
+        if num.size and int(num.max()) >= 2**63:
             return None
         num = num.astype(np.int64)
-    nums = _full(num, n, np.int64)
+    # narrower integers are read as they are (the kernel widens each value it reads)
+    nums = _full(num, n, num.dtype if num.ndim else np.int64)
     if isinstance(q.den, np.ndarray):  # per-row denominators: over their power of ten
         dens = np.asarray(q.den)
         if dens.dtype == object or dens.shape != (n,):
@@ -76,6 +83,7 @@ def _number(q: Any, n: int) -> tuple[np.ndarray, int] | None:
         if common is None:
             return None
         factors = common // dens.astype(np.int64)
+        nums = nums.astype(np.int64, copy=False)
         if n and int(np.max(np.abs(nums))) >= 2**62 // max(1, int(factors.max())):
             return None
         return nums * factors, common
