@@ -150,6 +150,7 @@ def main() -> None:
     cases = args.cases or (300 if args.quick else 3000)
     rounds = args.rounds or (5 if args.quick else 30)
     scratch = Path(tempfile.mkdtemp(prefix="maatwerk-pages-"))
+    load = os.getloadavg()[0]  # the machine is shared: the report says how busy it was
     db = scratch / "demo.sqlite"
     shutil.copyfile(demo_database(cases), db)  # the run adds cases: to a copy
     tokens = {who: token(db, who) for who in ("burger", "behandelaar", "manager", "beleid")}
@@ -184,7 +185,7 @@ def main() -> None:
         process.terminate()
         process.wait(10)
         shutil.rmtree(scratch, ignore_errors=True)
-    report(times, cases, rounds, args.quick)
+    report(times, cases, rounds, args.quick, (load, os.getloadavg()[0]))
 
 
 def _p95(values: list[float]) -> float:
@@ -192,12 +193,16 @@ def _p95(values: list[float]) -> float:
     return ordered[max(0, -(-len(ordered) * 95 // 100) - 1)]
 
 
-def report(times: dict[str, list[float]], cases: int, rounds: int, quick: bool) -> None:
+def report(times: dict[str, list[float]], cases: int, rounds: int, quick: bool,
+           load: tuple[float, float]) -> None:
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], check=False, cwd=ROOT,
+                            capture_output=True, text=True).stdout.strip()
     lines = [
         "# Web pages at the demo's size",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
-        f"({os.cpu_count()} cores, Python {platform.python_version()}); one run of "
+        f"({os.cpu_count()} cores, load average {load[0]:.1f} at the start and {load[1]:.1f} "
+        f"at the end, Python {platform.python_version()}, work tree at {commit}); one run of "
         f"`bench/pages.py{' --quick' if quick else ''}`: the demo history of {cases:,} cases, "
         f"served by `maatwerk demo` (SQLite), {rounds} rounds after a warm-up, one request at a "
         "time over HTTP. A page is asked again while nothing happened, except the rows marked "
