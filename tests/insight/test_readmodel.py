@@ -188,11 +188,11 @@ def test_a_build_in_chunks_and_an_interrupted_one_give_the_same(
     calls = {"n": 0}
     apply = readmodel.apply
 
-    def failing(*args: Any) -> None:
+    def failing(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("interrupted")
-        apply(*args)
+        apply(*args, **kwargs)
 
     monkeypatch.setattr(readmodel, "apply", failing)
     with pytest.raises(RuntimeError):

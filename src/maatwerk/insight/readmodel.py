@@ -152,24 +152,50 @@ def _add(c: sa.Connection, cube: Cube, rows: Select[Any]) -> None:
         set_={m: t.c[m] + statement.excluded[m] for m in ("n", *cube.sums)}))
 
 
-def apply(c: sa.Connection, touched: sa.Table) -> None:
-    """Replace the items of the touched cases and bring the cubes along."""
-    sql = Sql(c)
+def family_of(items: sa.Table) -> Family:
+    return next(f for f in FAMILIES if f.items is items)
+
+
+def read_items(c: sa.Connection, items: sa.Table, touched: sa.Table, *,
+               analyse: bool = False) -> sa.Table:
+    """The items of the touched cases read from the case file into a temporary table (with
+    ``analyse``, on PostgreSQL its statistics gathered for the statements that join it)."""
+    table = sa.Table(f"mw_{items.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
+                     *(sa.Column(col.name, col.type) for col in items.c), prefixes=["TEMPORARY"])
+    table.create(c)
     ids = select(touched.c.case_id)
+    c.execute(table.insert().from_select(
+        [col.name for col in items.c],
+        family_of(items).read(Sql(c), lambda column: column.in_(ids))))
+    if analyse and c.dialect.name == "postgresql":
+        c.execute(sa.text(f"ANALYZE {table.name}"))
+    return table
 
-    def within(column: Any) -> Any:
-        return column.in_(ids)
 
+def apply(c: sa.Connection, touched: sa.Table, *, new: bool = False) -> None:
+    """Replace the items of the touched cases and bring the cubes along: what their stored
+    items count is taken off, what their items read afresh count is added (``new``: cases
+    never read, while building, have no stored items)."""
     for family in FAMILIES:
-        mine = family.items.c.case_id.in_(ids)
-        for cube in family.cubes:
-            _add(c, cube, counted(cube, family.items, -1, mine))
-        c.execute(family.items.delete().where(mine))
+        fresh = read_items(c, family.items, touched)
+        if not new:
+            mine = family.items.c.case_id.in_(select(touched.c.case_id))
+            for cube in family.cubes:
+                _add(c, cube, counted(cube, family.items, -1, mine))
+            c.execute(family.items.delete().where(mine))
         c.execute(family.items.insert().from_select([col.name for col in family.items.c],
-                                                    family.read(sql, within)))
+                                                    select(fresh)))
         for cube in family.cubes:
-            _add(c, cube, counted(cube, family.items, 1, mine))
-            c.execute(cube.table.delete().where(cube.table.c.n == 0))
+            _add(c, cube, counted(cube, fresh, 1))
+            if not new:
+                c.execute(cube.table.delete().where(cube.table.c.n == 0))
+        fresh.drop(c)
+
+
+def analyse(c: sa.Connection) -> None:
+    """Gather the read model's statistics for the planner (once it is built)."""
+    for table in (*ITEMS, *(cube.table for cube in CUBES)):
+        c.execute(sa.text(f"ANALYZE {table.name}"))
 
 
 def _lock(c: sa.Connection) -> None:
@@ -186,8 +212,12 @@ def _save(c: sa.Connection, **values: Any) -> None:
 
 def _reset(c: sa.Connection, now: Marks) -> None:
     """Empty the read model and start building it from the case file as it is ``now``."""
-    for table in (*ITEMS, *(cube.table for cube in CUBES)):
-        c.execute(table.delete())
+    tables = [*ITEMS, *(cube.table for cube in CUBES)]
+    if c.dialect.name == "postgresql":
+        c.execute(sa.text(f"TRUNCATE {', '.join(t.name for t in tables)}"))
+    else:
+        for table in tables:
+            c.execute(table.delete())
     _save(c, version=VERSION, complete=0, built_upto=0, **now.values())
 
 
@@ -205,9 +235,10 @@ def _step(c: sa.Connection, chunk: int) -> tuple[bool, int]:
         with case_ids(c, rows) as touched:
             last = c.execute(select(func.max(touched.c.case_id))).scalar()
             if last is None:
+                analyse(c)
                 _save(c, complete=1)
                 return False, 0
-            apply(c, touched)
+            apply(c, touched, new=True)
             _save(c, built_upto=int(last))
             return False, int(c.execute(select(func.count()).select_from(touched)).scalar_one())
     if now == state.marks:
@@ -254,5 +285,3 @@ def rebuild(db: Database | sa.Engine, chunk: int = CHUNK) -> int:
     return refresh(engine, chunk)
 
 
-def family_of(items: sa.Table) -> Family:
-    return next(f for f in FAMILIES if f.items is items)

@@ -17,7 +17,6 @@ reuses it (the figure functions each open one, the dashboard and the cohort arou
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -33,12 +32,11 @@ from maatwerk.cases.models import Case
 from maatwerk.insight import readmodel
 from maatwerk.insight.readmodel import (
     counted,
-    family_of,
+    read_items,
     read_state,
     temp_case_ids,
     touched_since,
 )
-from maatwerk.insight.sql import Sql
 from maatwerk.insight.store import Cube
 
 KEY = "maatwerk.insight.view"
@@ -60,17 +58,7 @@ class View:
         found = self.fresh.get(items.name)
         if found is None:
             assert self.touched is not None
-            found = sa.Table(f"mw_{items.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
-                             *(sa.Column(c.name, c.type) for c in items.c),
-                             prefixes=["TEMPORARY"])
-            c = self.session.connection()
-            found.create(c)
-            ids = select(self.touched.c.case_id)
-            c.execute(found.insert().from_select(
-                [col.name for col in items.c],
-                family_of(items).read(Sql(c), lambda column: column.in_(ids))))
-            if c.dialect.name == "postgresql":
-                c.execute(sa.text(f"ANALYZE {found.name}"))
+            found = read_items(self.session.connection(), items, self.touched, analyse=True)
             self.fresh[items.name] = found
         return found
 
