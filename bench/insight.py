@@ -11,6 +11,11 @@ and asked for, objections) is inserted in bulk and then copied inside the databa
 shifted ids (``INSERT ... SELECT``) until the case file holds ``--decisions`` decisions
 (proposals, decisions and re-decisions). ``ANALYZE`` (and on PostgreSQL ``VACUUM``) follows.
 
+The figures count from the insight read model (``maatwerk.insight.readmodel``): its build
+from the existing rows is timed first (``--rebuild`` builds it again on a kept case file), then
+``--touch`` new cases are taken through the case service (submitted, started, considered,
+proposed, decided) and the refresh that follows them is timed.
+
 Timed, warm, median of ``--rounds``: ``dashboard()`` (the existing figures), ``dilemmas()``,
 ``dynamics()``, the three together (what ``/manager.json`` computes), ``register()``, and the
 pages ``/manager.json``, ``/manager`` (with every chart) and ``/register.json`` through the app
@@ -206,6 +211,55 @@ def measure(db: Database, registry: Registry, rounds: int) -> list[tuple[str, fl
     return found
 
 
+def act(db: Database, registry: Registry, count: int) -> None:
+    """``count`` new bijstand cases taken through the case service, each submitted, started,
+    considered, proposed and decided."""
+    from tests.insight.history import BIJSTAND_DAY, BIJSTAND_FACTS, CONSIDERED
+
+    from maatwerk.cases.casefile import CaseFile
+    from maatwerk.cases.models import User
+    from maatwerk.cases.service import Actor
+
+    def first(role: str) -> Actor:
+        with db.reading() as s:
+            return Actor.of(s.execute(sa.select(User).where(User.role == role)
+                                      .order_by(User.id).limit(1)).scalar_one())
+
+    worker, approver = first("caseworker"), first("approver")
+    cf = CaseFile(db, registry, b"bench", clock=lambda: dt.datetime.combine(
+        synthetic.TODAY, dt.time(9), tzinfo=dt.UTC))
+    tag = uuid.uuid4().hex[:6]
+    for i in range(count):
+        case_id = cf.submit(worker, "bijstand", BIJSTAND_FACTS, subject_key=f"bench-{tag}-{i}",
+                            peildatum=BIJSTAND_DAY)["id"]
+        cf.start(worker, case_id)
+        cf.consider(worker, case_id, "afstemming", CONSIDERED)
+        cf.propose(worker, case_id)
+        cf.decide(approver, case_id)
+
+
+def follow(db: Database, registry: Registry, args: argparse.Namespace) -> dict[str, Any]:
+    """The read model built from the existing rows, and refreshed after cases changed."""
+    from maatwerk.insight.readmodel import rebuild, refresh
+    start = time.perf_counter()
+    read = rebuild(db) if args.rebuild else refresh(db)
+    built = time.perf_counter() - start
+    log(f"  read model: {read} cases read in {built:.1f} s")
+    with db.engine.connect() as c:
+        audit = int(c.execute(sa.text("SELECT coalesce(max(id), 0) FROM audit_log")).scalar_one())
+    act(db, registry, args.touch)
+    with db.engine.connect() as c:
+        audit = int(c.execute(sa.text("SELECT coalesce(max(id), 0) FROM audit_log")
+                              ).scalar_one()) - audit
+    start = time.perf_counter()
+    touched = refresh(db)
+    again = (time.perf_counter() - start) * 1000
+    log(f"  {args.touch} cases acted on ({audit} audit entries): refresh read {touched} cases "
+        f"in {again:.0f} ms")
+    return {"read": read, "built": built, "acted": args.touch, "audit": audit,
+            "touched": touched, "refresh": again}
+
+
 def size(db: Database) -> str:
     with db.engine.connect() as c:
         if db.engine.dialect.name == "postgresql":
@@ -244,8 +298,11 @@ def run(kind: str, args: argparse.Namespace, registry: Registry) -> dict[str, An
     try:
         facts = {"decisions": count(db, "decisions"), "cases": count(db, "cases"),
                  "size": size(db)}
-        log(f"{kind}: {facts}; measuring")
-        return {"kind": kind, **facts, "timings": measure(db, registry, args.rounds)}
+        log(f"{kind}: {facts}; the read model")
+        model = follow(db, registry, args)
+        log(f"{kind}: measuring")
+        return {"kind": kind, **facts, "model": model,
+                "timings": measure(db, registry, args.rounds)}
     finally:
         db.dispose()
         if kind == "sqlite" and not args.keep:
@@ -267,11 +324,20 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
     for result in results:
         lines += [f"## {result['kind']}: {result['decisions']:,} decisions, "
                   f"{result['cases']:,} cases, {result['size']}", "",
+                  *_model(result["model"]), "",
                   "| what | median ms | worst ms |", "|---|---:|---:|"]
         lines += [f"| {label} | {median:,.0f} | {worst:,.0f} |"
                   for label, median, worst in result["timings"]]
         lines.append("")
     return "\n".join(lines)
+
+
+def _model(model: dict[str, Any]) -> list[str]:
+    built = (f"built from the existing rows in {model['built']:.1f} s ({model['read']:,} cases "
+             "read)" if model["read"] else "already built (kept case file)")
+    return [f"Read model: {built}. After {model['acted']} new cases were taken through the case "
+            f"service ({model['audit']:,} audit entries), the refresh read {model['touched']} "
+            f"cases in {model['refresh']:,.0f} ms."]
 
 
 def main() -> None:
@@ -285,6 +351,10 @@ def main() -> None:
     parser.add_argument("--keep", help="the SQLite file to build (or reuse when it exists)")
     parser.add_argument("--schema", help="the PostgreSQL schema to build (or reuse when it "
                         "exists); kept afterwards")
+    parser.add_argument("--rebuild", action="store_true",
+                        help="build the read model again (and time it) on a kept case file")
+    parser.add_argument("--touch", type=int, default=100,
+                        help="cases taken through the case service before the refresh is timed")
     parser.add_argument("--out", default=str(BENCH / "results" / "insight.md"))
     args = parser.parse_args()
     registry = Registry([ROOT / "regulations" / "bijstand", ROOT / "regulations" / "zorgtoeslag"])
