@@ -33,7 +33,7 @@ import numpy as np
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from maatwerk.cases.models import Case, Decision, DeviationRequest, Fact
+from maatwerk.cases.models import DECIDED_KINDS, Case, Decision, DeviationRequest, Fact
 from maatwerk.insight.features import NUMBER, Feature, Vocabulary, number
 from maatwerk.insight.nearest import (
     BLOCK,
@@ -47,7 +47,7 @@ from maatwerk.insight.nearest import (
 )
 from maatwerk.insight.nearest import select as nearest
 
-DECIDED = ("decision", "redecision")
+DECIDED = DECIDED_KINDS  # a case's decisions: the decision, on objection, after a correction
 MARGIN = 50  # decision ids re-read on each update
 SORT_TAIL = 0.05  # rows added since the last sort, as a share of those sorted, before a new sort
 SORT_MIN = 1000  # ... and at least this many
