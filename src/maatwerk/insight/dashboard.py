@@ -216,7 +216,7 @@ def deadline_risk(s: Session, period: Period, today: dt.date,
                           .outerjoin(assignee, assignee.id == Case.assigned_to)
                           .outerjoin(team, team.id == func.coalesce(Case.unit_id,
                                                                     assignee.unit_id))
-                          .where(*where).order_by(Deadline.due, Case.id).limit(limit)).all()
+                          .where(*where).order_by(t.due, t.case_id).limit(limit)).all()
     summary = [{"regulation": r, "kind": k, "label": label, "due_soon": int(d),
                 "overdue": int(o)} for r, k, label, d, o in by_kind]
     return {
