@@ -32,7 +32,8 @@ from maatwerk.engine.vector import rational as r
 from maatwerk.engine.vector.columns import Col
 from maatwerk.engine.vector.evaluate import Population
 from maatwerk.engine.vector.evaluate import decide as vector_decide
-from maatwerk.engine.vector.kernel_dates import EPOCH, civil, days, gcd, month_days
+from maatwerk.engine.vector.kernel_bounds import FLOAT_QUOTIENT
+from maatwerk.engine.vector.kernel_dates import EPOCH, civil, days, fdiv, gcd, month_days
 from maatwerk.spec.build import load
 from maatwerk.spec.model import Regulation
 from tests.conftest import regulation
@@ -133,6 +134,19 @@ def test_calendar_functions_agree_with_datetime() -> None:
             following = dt.date(year + month // 12, month % 12 + 1, 1)
             assert month_days(year, month) == (following - dt.date(year, month, 1)).days
     assert [gcd(12, 18), gcd(-12, 18), gcd(7, 0), gcd(0, 5)] == [6, 6, 7, 5]
+
+
+def test_division_by_a_constant_from_a_float_estimate_is_exact() -> None:
+    """``fdiv`` floors like ``//`` wherever the proof lets the kernel use it: a quotient of at
+    most ``FLOAT_QUOTIENT`` in magnitude, within int64."""
+    g = np.random.default_rng(8)
+    for d in (1, 2, 3, 7, 12, 100, 200_000, 10**12, 2**52 + 1):
+        top = min(FLOAT_QUOTIENT * d, 2**62)
+        xs = [int(x) for x in g.integers(-top, top, 5_000, endpoint=True)]
+        xs += [top, -top, top - 1, 1 - top, 0, 1, -1]
+        xs += [k * d + e for k in (-3, -1, 0, 1, 5, 2**40) for e in (-1, 0, 1)
+               if abs(k * d + e) <= top]
+        assert [fdiv(x, d) for x in xs] == [x // d for x in xs], d
 
 
 # -- the worked regulations ---------------------------------------------------------------------
@@ -311,6 +325,49 @@ def test_big_integers_and_odd_denominators_go_to_numpy_or_are_normalised() -> No
     pop.cols["vermogen"] = Col(r.Q(np.array([10**30] * n, dtype=object)))
     with pytest.raises(kernel.KernelUnavailable, match="int64"):
         vector_decide(reg, DAY, pop, backend="kernel")
+    assert vector_decide(reg, DAY, pop).backend == "numpy"
+
+
+def test_narrow_integer_columns_are_read_as_they_are() -> None:
+    """int32 and int16 columns (as a file of cents or ages holds them) are read by the kernel
+    without widening them first, and decided as their int64 copies are; the numpy backend
+    widens them before computing (int32 products would wrap around)."""
+    reg = load(ZORGTOESLAG)
+    n = 5_000
+    g = np.random.default_rng(5)
+    incomes = g.integers(0, 6_000_000, n)
+    incomes[:4] = [2**31 - 1, 2**31 - 2, 15_700_000, 0]  # 137 x income leaves int32
+    ages = g.integers(-3, 140, n)  # some outside 0-130: refused
+    wide = _zorgtoeslag_population(reg, n, incomes, ages)
+    narrow = Population(reg, {"leeftijd": ages.astype(np.int16)}, n=n)
+    for name, col in wide.cols.items():
+        if name != "leeftijd":
+            value = col.value
+            narrow.cols[name] = Col(r.Q(value.num.astype(np.int32), value.den)
+                                    if isinstance(value, r.Q) else value)
+    assert narrow.cols["leeftijd"].value.num.dtype == np.int16
+    prepared, _ = compiled(reg, DAY, narrow)
+    index = [s.name for s in prepared.layout].index("toetsingsinkomen")
+    assert prepared.arrays[index] is narrow.cols["toetsingsinkomen"].value.num  # no copy
+    reference = vector_decide(reg, DAY, wide, backend="numpy")
+    assert reference.refusal(int(np.flatnonzero(ages < 0)[0])) == "MW601"
+    same_result(vector_decide(reg, DAY, narrow, backend="kernel"), reference)
+    same_result(vector_decide(reg, DAY, narrow, backend="numpy"), reference)
+    product = r.mul(r.Q(np.array([2**31 - 1, -(2**31)], dtype=np.int32)), r.Q(2**31 - 1))
+    assert product.num.tolist() == [(2**31 - 1) ** 2, -(2**31) * (2**31 - 1)]
+    assert r.neg(r.Q(np.array([-(2**31)], dtype=np.int32))).num.tolist() == [2**31]
+
+
+def test_a_value_beyond_the_proof_is_found_in_any_chunk() -> None:
+    """The kernel runs in chunks of rows and finds the row beyond its proof after the chunk:
+    the first such row of the population, wherever it is."""
+    reg = load(ZORGTOESLAG)
+    n = 6_000
+    incomes = np.full(n, 3_000_000, dtype=np.int64)
+    incomes[[4_321, 4_500, 5_999]] = 2**62
+    pop = _zorgtoeslag_population(reg, n, incomes, np.full(n, -1))  # every row refused too
+    with pytest.raises(kernel.KernelUnavailable, match="row 4321 "):
+        vector_decide(reg, DAY, pop, backend="kernel", threads=1)
     assert vector_decide(reg, DAY, pop).backend == "numpy"
 
 

@@ -133,6 +133,12 @@ def column(kind: str, values: Any, n: int, strings: Interner) -> tuple[Any, np.n
     """An input column in the backend's form, and where it is missing."""
     if isinstance(values, np.ndarray) and kind in ("integer", "decimal", "money") and (
             values.dtype.kind in "iu"):
+        # integers narrower than 64 bits are kept as they are (the kernel reads them so;
+        # rational arithmetic widens them); uint64 beyond int64 is not an int64
+        if values.dtype.itemsize < 8:
+            return r.Q(values), np.zeros(n, dtype=bool)
+        if values.dtype == np.uint64 and values.size and int(values.max()) >= 2**63:
+            return r.Q(values.astype(object)), np.zeros(n, dtype=bool)
         return r.Q(values.astype(np.int64)), np.zeros(n, dtype=bool)
     values = list(values)
     if kind in ("integer", "decimal", "money"):

@@ -105,9 +105,15 @@ def available() -> bool:
     return _numba
 
 
+_DATES: weakref.WeakKeyDictionary[Regulation, list[dt.date]] = weakref.WeakKeyDictionary()
+
+
 def period_of(reg: Regulation, day: dt.date) -> int:
     """Which period between two change dates ``day`` falls in (nothing changes within one)."""
-    return bisect.bisect_right(reg.change_dates(), day)
+    dates = _DATES.get(reg)
+    if dates is None:  # a regulation does not change: its dates are gathered once
+        dates = _DATES[reg] = reg.change_dates()
+    return bisect.bisect_right(dates, day)
 
 
 def plan_of(reg: Regulation, day: dt.date) -> KernelPlan | str:

@@ -7,6 +7,10 @@ are exact Python integers and only ever over-estimate (an ``if`` takes the large
 the sum of magnitudes, a division by a row's denominator is bounded as if that denominator were
 one), so when every slot stays below ``LIMIT`` no intermediate of the kernel can leave int64.
 
+A division by a constant is computed from a floating-point estimate (``kernel_dates.fdiv``),
+which is exact while the quotient stays below ``FLOAT_QUOTIENT``: that too is a condition of the
+program.
+
 The generator then chooses, per numeric input, the largest magnitude (a power of two) for which
 the whole program holds; the kernel checks each value it reads against it and reports the first
 row that exceeds it, and the batch is decided by the numpy backend instead. A proof therefore
@@ -19,6 +23,7 @@ from collections.abc import Sequence
 
 LIMIT = 2**62  # every intermediate stays below this; leaves room for a sign, a +1, a doubling
 MAX_BITS = 62
+FLOAT_QUOTIENT = 2**50  # a quotient estimated in floating point is exact up to this magnitude
 
 
 class Bounds:
@@ -64,6 +69,11 @@ class Bounds:
         """A bound of ``x // divisor`` (divisor > 0) when ``|x|`` is bounded by ``a``."""
         return self._op("//", a, divisor)
 
+    def estimated(self, a: int, divisor: int) -> None:
+        """``x // divisor`` is computed from a floating-point estimate (``fdiv``): exact while
+        ``|x|``, bounded by ``a``, is at most ``FLOAT_QUOTIENT * divisor``."""
+        self._op("fdiv", a, divisor)
+
     def holds(self, inputs: Sequence[int]) -> bool:
         """Whether every slot stays below ``LIMIT`` when input ``j`` has magnitude at most
         ``inputs[j]``."""
@@ -84,6 +94,10 @@ class Bounds:
                 v = values[a] + k
             elif op == "max":
                 v = max(values[s] for s in args)
+            elif op == "fdiv":
+                if values[a] > FLOAT_QUOTIENT * k:
+                    return False
+                v = 0
             else:  # "//"
                 v = values[a] // k + 1
             if v >= LIMIT:

@@ -184,25 +184,29 @@ class Numbers(Emitter):
         #   truncate  sign(s) * (|s| // d)
         #   half even  q = (2s + d) // 2d (half up), minus one at an exact tie with q odd
         s = self.let(scaled, "r")
-        two = str(2 * den) if isinstance(a.den, int) else f"(2 * {d})"
+        static = isinstance(a.den, int)
+        two = str(2 * den) if static else f"(2 * {d})"
+        dividend = self.bounds.add(self.bounds.scale(ss, 2), sd)  # bounds every dividend below
+        self.bounds.scale(sd, 2)
+
+        def div(x: str, by: str, factor: int = 1) -> str:  # by: d, or 2d with factor 2
+            return self.floordiv(x, by, den * factor if static else None, dividend)
         if mode == "floor":
-            n = self.let(f"{s} // {d}", "r")
+            n = self.let(div(s, d), "r")
         elif mode == "ceil":
-            n = self.let(f"-((-{s}) // {d})", "r")
+            n = self.let(f"-{div(f'(-{s})', d)}", "r")
         elif mode == "truncate":
-            q = self.let(f"abs({s}) // {d}", "r")
+            q = self.let(div(f"abs({s})", d), "r")
             n = self.let(f"{q} * (1 - 2 * ({s} < 0))", "r")
         elif mode == "round":
-            q = self.let(f"(2 * abs({s}) + {d}) // {two}", "r")
+            q = self.let(div(f"(2 * abs({s}) + {d})", two, 2), "r")
             n = self.let(f"{q} * (1 - 2 * ({s} < 0))", "r")
         elif mode == "round_half_even":
             up = self.let(f"2 * {s} + {d}", "r")
-            q = self.let(f"{up} // {two}", "r")
-            n = self.let(f"{q} - (({q} % 2 != 0) & ({up} % {two} == 0))", "r")
+            q = self.let(div(up, two, 2), "r")
+            n = self.let(f"{q} - (({q} % 2 != 0) & ({up} - {q} * {two} == 0))", "r")
         else:
             raise Unsupported(f"rounding mode {mode}")
-        self.bounds.add(self.bounds.scale(ss, 2), sd)
-        self.bounds.scale(sd, 2)
         slot = self.bounds.plus(self.bounds.quotient(ss, den if isinstance(a.den, int) else 1), 1)
         return self.num(n, result_den, slot, unk=a.unk, err=a.err)
 
@@ -213,7 +217,17 @@ class Numbers(Emitter):
         d, _ = self._den(a)
         if isinstance(a.den, int) and a.den == 1:
             return a.val, a.slot
-        return self.let(f"{a.val} // {d}", "i"), self.bounds.plus(a.slot, 1)
+        static = a.den if isinstance(a.den, int) else None
+        return self.let(self.floordiv(a.val, d, static, a.slot), "i"), self.bounds.plus(a.slot, 1)
+
+    def floordiv(self, x: str, d: str, static: int | None, slot: int) -> str:
+        """``x // d`` (``d > 0``; ``static`` its value when it is a constant, ``slot`` bounds
+        ``|x|``): by a constant from a floating-point estimate, which compiles to vector
+        instructions and is exact within the bound the proof then requires."""
+        if static is None or static >= 2**53:
+            return f"{x} // {d}"
+        self.bounds.estimated(slot, static)
+        return f"fdiv({x}, {d})"
 
     def same_expr(self, a: V, b: V) -> str:
         """Whether two values are equal (as ``==`` in the scalar engine)."""

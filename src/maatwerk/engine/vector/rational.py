@@ -1,6 +1,7 @@
 """Exact rational arrays: the vectorised form of the scalar engine's numbers.
 
-A ``Q`` is ``num / den`` elementwise, with ``den > 0``. ``num`` is an int64 array (or a Python
+A ``Q`` is ``num / den`` elementwise, with ``den > 0``. ``num`` is an int64 array (an input
+column may also hold narrower integers, widened by the first operation on them; or a Python
 int, broadcast) and ``den`` a Python int (the usual case: a power of ten for decimals and
 amounts) or an int64 array (after dividing by a column). Whenever a result could leave the int64
 range the operation is redone on arrays of Python integers (``dtype=object``), so results are
@@ -23,9 +24,18 @@ LIMIT = 2**62
 Int = np.ndarray | int
 
 
+def _int64(x: Int) -> Int:
+    """An array of integers narrower than 64 bits as int64 (numpy computes int32 in int32 and
+    would wrap around); anything else as it is."""
+    if isinstance(x, np.ndarray) and x.dtype.kind in "iu" and x.dtype.itemsize < 8:
+        return x.astype(np.int64)
+    return x
+
+
 def _magnitude(x: Int) -> int:
-    if isinstance(x, int):
+    if not isinstance(x, np.ndarray):
         return abs(x)
+    x = np.asarray(_int64(x))
     if x.size == 0:
         return 0
     if x.dtype == object:
@@ -51,12 +61,14 @@ def _safe(*factors: Int) -> bool:
 
 def mul_int(a: Int, b: Int) -> Int:
     """``a * b`` exactly."""
+    a, b = _int64(a), _int64(b)
     if _safe(a, b):
         return a * b
     return _wide(a) * _wide(b)
 
 
 def add_int(a: Int, b: Int) -> Int:
+    a, b = _int64(a), _int64(b)
     if _magnitude(a) < LIMIT // 2 and _magnitude(b) < LIMIT // 2:
         return a + b
     return _wide(a) + _wide(b)
@@ -114,7 +126,7 @@ def add(a: Q, b: Q) -> Q:
 
 
 def neg(a: Q) -> Q:
-    return Q(-a.num, a.den)
+    return Q(-_int64(a.num), a.den)
 
 
 def sub(a: Q, b: Q) -> Q:
