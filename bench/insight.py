@@ -299,10 +299,12 @@ def run(kind: str, args: argparse.Namespace, registry: Registry) -> dict[str, An
         facts = {"decisions": count(db, "decisions"), "cases": count(db, "cases"),
                  "size": size(db)}
         log(f"{kind}: {facts}; the read model")
+        load = os.getloadavg()[0]
         model = follow(db, registry, args)
         log(f"{kind}: measuring")
-        return {"kind": kind, **facts, "model": model,
-                "timings": measure(db, registry, args.rounds)}
+        timings = measure(db, registry, args.rounds)
+        return {"kind": kind, **facts, "model": model, "timings": timings,
+                "load": (load, os.getloadavg()[0])}
     finally:
         db.dispose()
         if kind == "sqlite" and not args.keep:
@@ -325,6 +327,9 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         lines += [f"## {result['kind']}: {result['decisions']:,} decisions, "
                   f"{result['cases']:,} cases, {result['size']}", "",
                   *_model(result["model"]), "",
+                  "Load average (1 minute) of the machine, shared with other work: "
+                  f"{result['load'][0]:.1f} at the start, {result['load'][1]:.1f} at the end.",
+                  "",
                   "| what | median ms | worst ms |", "|---|---:|---:|"]
         lines += [f"| {label} | {median:,.0f} | {worst:,.0f} |"
                   for label, median, worst in result["timings"]]

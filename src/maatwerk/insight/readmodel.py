@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.selectable import CompoundSelect, FromClause, Select
 
 from maatwerk.cases.db import READING, Database
@@ -126,8 +127,11 @@ def case_ids(c: sa.Connection, rows: Select[Any] | CompoundSelect[Any]) -> Itera
     table = temp_case_ids(c, rows)
     try:
         yield table
-    finally:
-        table.drop(c)
+    except BaseException:
+        with suppress(SQLAlchemyError):  # the transaction may be lost; it takes the table
+            table.drop(c)
+        raise
+    table.drop(c)
 
 
 def counted(cube: Cube, source: FromClause, sign: int, *where: Any) -> Select[Any]:

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import FromClause
 
@@ -144,6 +144,10 @@ def viewing(s: Session, *, refresh: bool = True) -> Iterator[View]:
     s.info[KEY] = view
     try:
         yield view
-    finally:
+    except BaseException:
         del s.info[KEY]
-        view.close()
+        with suppress(SQLAlchemyError):  # the transaction may be lost; it takes the tables
+            view.close()
+        raise
+    del s.info[KEY]
+    view.close()
