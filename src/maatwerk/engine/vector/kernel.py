@@ -26,6 +26,7 @@ from __future__ import annotations
 import atexit
 import bisect
 import datetime as dt
+import functools
 import hashlib
 import importlib.util
 import itertools
@@ -280,8 +281,9 @@ def _pool(threads: int) -> ThreadPoolExecutor:
         return pool
 
 
+@functools.lru_cache(maxsize=64)
 def _zeros(n: int, dtype: Any) -> np.ndarray:
-    """``n`` zeros that cost nothing: one zero, broadcast (read-only)."""
+    """``n`` zeros that cost nothing: one zero, broadcast (read-only, so shared by results)."""
     return np.broadcast_to(np.zeros(1, dtype=dtype), (n,))
 
 
