@@ -13,16 +13,23 @@ engine decides the first 10 k (one ``Decider.decide`` each, with its full trace,
 decides one case). Rounds are interleaved (numpy, kernel, hand-written, OpenFisca, scalar), so
 machine noise lands on all alike; the best round of each is reported, with ratios.
 
+The columns are held as OpenFisca holds its own: ages and amounts in 32 bits (OpenFisca: int32
+and float32; maatwerk: int32 ages and int32 cents), booleans in a byte; 18 bytes a person. The
+compiled kernel is also timed on the same population in int64 columns (34 bytes a person), the
+layout of the earlier runs.
+
 What a timing holds:
 
 - maatwerk numpy / kernel: ``maatwerk.engine.vector.evaluate.decide(reg, day, population,
   backend=...)``: every output with its unknown and error bits, the status, the deciding layers,
   as a ``Result``; the kernel's figure includes laying out the columns, running the compiled
-  kernel and wrapping its output arrays. The kernel is compiled before (the compile time, cold,
-  into a fresh cache folder, is reported apart).
+  kernel (its int64 output arrays allocated per call) and wrapping its output arrays. The
+  kernel is compiled before (the compile time, cold, into a fresh cache folder, is reported
+  apart).
 - hand-written: ``zorgtoeslag_by_hand`` below: the same formula and parameters of 2025 written
-  directly as a numba loop in exact integers, allocating its three output arrays: the anchor
-  for "a hand-written compiled kernel".
+  directly as a numba loop in exact integers over the same int32 columns, allocating its three
+  output arrays: the anchor for "a hand-written compiled kernel". It is written as one would
+  (``and``, ``if``); numba compiles it to scalar code, where the generated kernel is vectorised.
 - OpenFisca: ``simulation.calculate("zorgtoeslag", "2025")`` on a simulation of the 1 M persons
   built before the clock starts (``build_default_simulation`` and ``set_input``), in the anchor
   venv ``bench/.venv-anchors-openfisca`` with our country package ``bench/anchors/
@@ -77,7 +84,7 @@ def _by_hand(leeftijd: Any, verzekerd: Any, partner: Any, inkomen: Any, inkomen_
         p = partner[i]
         ok = leeftijd[i] >= 18 and verzekerd[i] and vermogen[i] <= (17_942_900 if p else
                                                                     14_189_600)
-        samen = inkomen[i] + (inkomen_partner[i] if p else 0)
+        samen = np.int64(inkomen[i]) + (np.int64(inkomen_partner[i]) if p else 0)
         boven = samen - 2_840_600
         boven = max(boven, 0)
         # the norm premium in units of 10^-7 euro (cents x 10^-5)
@@ -104,17 +111,22 @@ def zorgtoeslag_by_hand(cols: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
 # -- the population -----------------------------------------------------------------------------
 
 
-def columns(n: int, seed: int) -> dict[str, np.ndarray]:
-    """Ages, insurance, partners, incomes and assets (amounts in cents)."""
+def columns(n: int, seed: int, dtype: Any = np.int32) -> dict[str, np.ndarray]:
+    """Ages, insurance, partners, incomes and assets (amounts in cents); integers as ``dtype``."""
     g = np.random.default_rng(seed)
     return {
-        "leeftijd": g.integers(15, 90, n),
+        "leeftijd": g.integers(15, 90, n, dtype=dtype),
         "is_verzekerd": g.random(n) < 0.95,
         "heeft_toeslagpartner": g.random(n) < 0.4,
-        "toetsingsinkomen": g.integers(0, 6_000_000, n),
-        "toetsingsinkomen_partner": g.integers(0, 4_000_000, n),
-        "vermogen": g.integers(0, 20_000_000, n),
+        "toetsingsinkomen": g.integers(0, 6_000_000, n, dtype=dtype),
+        "toetsingsinkomen_partner": g.integers(0, 4_000_000, n, dtype=dtype),
+        "vermogen": g.integers(0, 20_000_000, n, dtype=dtype),
     }
+
+
+def wide(cols: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The same columns with their integers in int64."""
+    return {k: v.astype(np.int64) if v.dtype.kind == "i" else v for k, v in cols.items()}
 
 
 def maatwerk_population(reg: Any, cols: dict[str, np.ndarray], n: int) -> Any:
@@ -243,7 +255,103 @@ def timed(fn: Callable[[], Any]) -> float:
     return time.perf_counter() - start
 
 
-def main() -> int:  # noqa: PLR0915 - one run, in order
+NAMES = {"scalar": "maatwerk scalar engine (`Decider.decide`, with trace)",
+         "numpy": "maatwerk numpy backend", "kernel": "maatwerk compiled kernel, 1 thread",
+         "kernel64": "maatwerk compiled kernel, 1 thread, int64 columns",
+         "threads": "maatwerk compiled kernel, {threads} threads",
+         "hand": "hand-written numba kernel (anchor)",
+         "openfisca": "OpenFisca `simulation.calculate` (vectorised)"}
+
+
+def check(reg: Any, pop: Any, pop64: Any, cols: dict[str, np.ndarray],
+          cases: list[dict[str, Any]], decider: Any) -> np.ndarray:
+    """Every system's amounts against the kernel's (before anything is timed); the amounts."""
+    from maatwerk.engine.vector.evaluate import decide
+
+    kernel_result = decide(reg, DAY, pop, backend="kernel")
+    assert kernel_result.backend == "kernel"
+    amounts = whole(kernel_result, "zorgtoeslag")
+    assert np.all(kernel_result.status == 0)
+    numpy_result = decide(reg, DAY, pop, backend="numpy")
+    assert np.array_equal(whole(numpy_result, "zorgtoeslag"), amounts), "numpy and kernel differ"
+    result64 = decide(reg, DAY, pop64, backend="kernel")
+    assert np.array_equal(whole(result64, "zorgtoeslag"), amounts), "int64 and int32 differ"
+    jaar, maand, recht = zorgtoeslag_by_hand(cols)
+    assert np.array_equal(jaar, amounts), "the hand-written kernel and the kernel differ"
+    assert np.array_equal(maand, whole(kernel_result, "zorgtoeslag_per_maand"))
+    assert np.array_equal(recht, kernel_result.outputs["recht_op_zorgtoeslag"].value)
+    for i, case in enumerate(cases):
+        assert decider.decide(DAY, case).outputs["zorgtoeslag"] == int(amounts[i]), case
+    return amounts
+
+
+def measure(args: argparse.Namespace, reg: Any, pop: Any, pop64: Any,
+            cols: dict[str, np.ndarray], cases: list[dict[str, Any]], decider: Any,
+            openfisca: OpenFisca | None, threads: int) -> dict[str, list[float]]:
+    """The timed rounds, interleaved."""
+    from maatwerk.engine.vector.evaluate import decide
+
+    times: dict[str, list[float]] = {k: [] for k in NAMES}
+    if threads:
+        assert decide(reg, DAY, pop, backend="kernel", threads=threads).backend == "kernel"
+    for _ in range(args.rounds):
+        times["numpy"].append(timed(lambda: decide(reg, DAY, pop, backend="numpy")))
+        for _ in range(args.repeat):
+            times["kernel"].append(timed(lambda: decide(reg, DAY, pop, backend="kernel",
+                                                        threads=1)))
+            times["hand"].append(timed(lambda: zorgtoeslag_by_hand(cols)))
+            if threads:
+                times["threads"].append(timed(lambda: decide(reg, DAY, pop, backend="kernel",
+                                                             threads=threads)))
+            times["kernel64"].append(timed(lambda: decide(reg, DAY, pop64, backend="kernel",
+                                                          threads=1)))
+        if openfisca is not None:
+            times["openfisca"].append(openfisca.run())
+        times["scalar"].append(timed(lambda: [decider.decide(DAY, c) for c in cases]))
+    return times
+
+
+def report(args: argparse.Namespace, times: dict[str, list[float]], persons: dict[str, int],
+           openfisca: OpenFisca | None, agree: int | None, threads: int,
+           compiled: tuple[float, float]) -> list[str]:
+    """The report's lines."""
+    n = args.persons
+    rate = {k: persons[k] / min(v) for k, v in times.items() if v}
+    versions = (f"python {platform.python_version()}, numpy {np.__version__}, numba "
+                f"{__import__('numba').__version__}")
+    if openfisca is not None:
+        versions += (f"; OpenFisca venv: openfisca-core {openfisca.versions['openfisca-core']},"
+                     f" numpy {openfisca.versions['numpy']}")
+    lines = [f"# Population: zorgtoeslag on {DAY}, {n:,} persons\n",
+             f"Measured: the work tree at {commit()}.\n",
+             f"{dt.datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, {os.cpu_count()} cores "
+             f"(load {os.getloadavg()[0]:.1f}); {versions}; best of {args.rounds} rounds (the "
+             f"kernels and the hand-written one: {args.rounds} x {args.repeat}); columns in "
+             "int32 (ages, cents) and bool unless said\n",
+             "| system | persons | best time | persons/s | kernel is |",
+             "|---|---:|---:|---:|---:|"]
+    for key, name in NAMES.items():
+        if key in rate:
+            lines.append(f"| {name.format(threads=threads)} | {persons[key]:,} | "
+                         f"{min(times[key]) * 1000:,.1f} ms | {rate[key] / 1e6:,.2f} M | "
+                         f"{rate['kernel'] / rate[key]:,.2f}x |")
+    lines += ["",
+              f"- kernel / numpy backend: {rate['kernel'] / rate['numpy']:.1f}x",
+              f"- kernel / scalar engine: {rate['kernel'] / rate['scalar']:,.0f}x",
+              f"- hand-written / kernel: {rate['hand'] / rate['kernel']:.2f}x (bar: at most 3x)"]
+    if "openfisca" in rate:
+        lines.append(f"- kernel / OpenFisca: {rate['kernel'] / rate['openfisca']:.1f}x (bar: at "
+                     f"least 10x); OpenFisca's amount equals ours for {agree:,} of {n:,} persons")
+        for key, what in (("threads", f"on {threads} threads"), ("kernel64", "on int64 columns")):
+            if key in rate:
+                lines.append(f"- kernel {what} / OpenFisca: "
+                             f"{rate[key] / rate['openfisca']:.1f}x")
+    lines.append(f"- compile, cold: kernel {compiled[0]:.2f} s (code generation and numba), "
+                 f"hand-written {compiled[1]:.2f} s")
+    return lines
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
@@ -272,31 +380,15 @@ def main() -> int:  # noqa: PLR0915 - one run, in order
 
     reg = maatwerk.load(ROOT / "regulations" / "zorgtoeslag")
     cols = columns(n, args.seed)
-    pop = maatwerk_population(reg, cols, n)
+    pop, pop64 = maatwerk_population(reg, cols, n), maatwerk_population(reg, wide(cols), n)
     cases = scalar_cases(cols, min(SCALAR_PERSONS, n))
     decider = Decider(reg)
-
     # compile: the kernel (codegen + numba, cold) and the hand-written one
     small = maatwerk_population(reg, cols, 1000)
-    compile_kernel = timed(lambda: decide(reg, DAY, small, backend="kernel"))
-    compile_hand = timed(lambda: zorgtoeslag_by_hand({k: v[:10] for k, v in cols.items()}))
-
-    # correctness first: every system's amounts against the kernel's
-    kernel_result = decide(reg, DAY, pop, backend="kernel")
-    assert kernel_result.backend == "kernel"
-    amounts = whole(kernel_result, "zorgtoeslag")
-    assert np.all(kernel_result.status == 0)
-    numpy_result = decide(reg, DAY, pop, backend="numpy")
-    assert np.array_equal(whole(numpy_result, "zorgtoeslag"), amounts), "numpy and kernel differ"
-    jaar, maand, recht = zorgtoeslag_by_hand(cols)
-    assert np.array_equal(jaar, amounts), "the hand-written kernel and the kernel differ"
-    assert np.array_equal(maand, whole(kernel_result, "zorgtoeslag_per_maand"))
-    assert np.array_equal(recht, kernel_result.outputs["recht_op_zorgtoeslag"].value)
-    for i, case in enumerate(cases):
-        assert decider.decide(DAY, case).outputs["zorgtoeslag"] == int(amounts[i]), case
-
-    openfisca = None
-    agree = None
+    compiled = (timed(lambda: decide(reg, DAY, small, backend="kernel")),
+                timed(lambda: zorgtoeslag_by_hand({k: v[:10] for k, v in cols.items()})))
+    amounts = check(reg, pop, pop64, cols, cases, decider)
+    openfisca, agree = None, None
     if not args.no_openfisca:
         if OPENFISCA_PYTHON.exists():
             openfisca = OpenFisca(scratch, cols)
@@ -305,71 +397,13 @@ def main() -> int:  # noqa: PLR0915 - one run, in order
         else:
             print(f"OpenFisca is not measured: no {OPENFISCA_PYTHON} (bench/setup-anchors.sh)",
                   file=sys.stderr)
-
-    times: dict[str, list[float]] = {"scalar": [], "numpy": [], "kernel": [], "threads": [],
-                                     "hand": [], "openfisca": []}
     threads = args.threads if args.threads > 1 else 0
-    if threads:
-        assert decide(reg, DAY, pop, backend="kernel", threads=threads).backend == "kernel"
-    for _ in range(args.rounds):
-        times["numpy"].append(timed(lambda: decide(reg, DAY, pop, backend="numpy")))
-        for _ in range(args.repeat):
-            times["kernel"].append(timed(lambda: decide(reg, DAY, pop, backend="kernel",
-                                                        threads=1)))
-            times["hand"].append(timed(lambda: zorgtoeslag_by_hand(cols)))
-            if threads:
-                times["threads"].append(timed(lambda: decide(reg, DAY, pop, backend="kernel",
-                                                             threads=threads)))
-        if openfisca is not None:
-            times["openfisca"].append(openfisca.run())
-        times["scalar"].append(timed(lambda: [decider.decide(DAY, c) for c in cases]))
+    times = measure(args, reg, pop, pop64, cols, cases, decider, openfisca, threads)
     if openfisca is not None:
         openfisca.close()
-
-    persons = {"scalar": len(cases), "numpy": n, "kernel": n, "threads": n, "hand": n,
-               "openfisca": n}
-    rate = {k: persons[k] / min(v) for k, v in times.items() if v}
-    names = {"scalar": "maatwerk scalar engine (`Decider.decide`, with trace)",
-             "numpy": "maatwerk numpy backend", "kernel": "maatwerk compiled kernel, 1 thread",
-             "threads": f"maatwerk compiled kernel, {threads} threads",
-             "hand": "hand-written numba kernel (anchor)",
-             "openfisca": "OpenFisca `simulation.calculate` (vectorised)"}
-    versions = (f"python {platform.python_version()}, numpy {np.__version__}, numba "
-                f"{__import__('numba').__version__}")
-    if openfisca is not None:
-        versions += (f"; OpenFisca venv: openfisca-core {openfisca.versions['openfisca-core']},"
-                     f" numpy {openfisca.versions['numpy']}")
-    lines: list[str] = []
-
-    def out(text: str = "") -> None:
-        print(text)
-        lines.append(text)
-
-    out(f"# Population: zorgtoeslag on {DAY}, {n:,} persons\n")
-    out(f"Measured: the work tree at {commit()}.\n")
-    out(f"{dt.datetime.now():%Y-%m-%d %H:%M}, {platform.machine()}, {os.cpu_count()} cores "
-          f"(load {os.getloadavg()[0]:.1f}); {versions}; best of {args.rounds} rounds (the "
-          f"kernel and the hand-written one: {args.rounds} x {args.repeat})\n")
-    out("| system | persons | best time | persons/s | kernel is |")
-    out("|---|---:|---:|---:|---:|")
-    for key in ("scalar", "numpy", "kernel", "threads", "hand", "openfisca"):
-        if key not in rate:
-            continue
-        ratio = rate["kernel"] / rate[key]
-        out(f"| {names[key]} | {persons[key]:,} | {min(times[key]) * 1000:,.1f} ms | "
-              f"{rate[key] / 1e6:,.2f} M | {ratio:,.2f}x |")
-    out()
-    out(f"- kernel / numpy backend: {rate['kernel'] / rate['numpy']:.1f}x")
-    out(f"- kernel / scalar engine: {rate['kernel'] / rate['scalar']:,.0f}x")
-    out(f"- hand-written / kernel: {rate['hand'] / rate['kernel']:.2f}x (bar: at most 3x)")
-    if "openfisca" in rate:
-        out(f"- kernel / OpenFisca: {rate['kernel'] / rate['openfisca']:.1f}x (bar: at least "
-              f"10x); OpenFisca's amount equals ours for {agree:,} of {n:,} persons")
-        if "threads" in rate:
-            out(f"- kernel on {threads} threads / OpenFisca: "
-                  f"{rate['threads'] / rate['openfisca']:.1f}x")
-    out(f"- compile, cold: kernel {compile_kernel:.2f} s (code generation and numba), "
-          f"hand-written {compile_hand:.2f} s")
+    persons = dict.fromkeys(NAMES, n) | {"scalar": len(cases)}
+    lines = report(args, times, persons, openfisca, agree, threads, compiled)
+    print("\n".join(lines))
     if args.out:
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0
