@@ -20,7 +20,9 @@ Timed, warm, median of ``--rounds``: ``dashboard()`` (the existing figures), ``d
 ``dynamics()``, the three together (what ``/manager.json`` computes), ``register()``, and the
 pages ``/manager.json``, ``/manager`` (with every chart) and ``/register.json`` through the app
 — the manager's pages computed afresh each run (as after a new event; what is read of decision
-documents stays kept) and asked again with their figures kept (``maatwerk.web.memo``).
+documents stays kept) and asked again with their figures kept (``maatwerk.web.memo``), and
+``/manager.json`` right after one case was taken through the case service (untimed), which
+includes the read model's refresh.
 The report goes to ``bench/results/insight.md`` (``--out``). Timings are never asserted.
 """
 
@@ -122,15 +124,18 @@ def fill(db: Database, registry: Registry, args: argparse.Namespace) -> None:
             c.commit()
 
 
-def timed(fn: Callable[[], Any], rounds: int) -> tuple[float, float]:
-    """Median and worst of ``rounds`` warm runs (after one unmeasured run), in ms."""
-    fn()
+def timed(fn: Callable[[], Any], rounds: int,
+          before: Callable[[], Any] | None = None) -> tuple[float, float]:
+    """Median and worst of ``rounds`` warm runs (after one unmeasured run), in ms; ``before``
+    runs, untimed, before each."""
     runs = []
-    for _ in range(rounds):
+    for _ in range(rounds + 1):
+        if before is not None:
+            before()
         start = time.perf_counter()
         fn()
         runs.append((time.perf_counter() - start) * 1000)
-    return statistics.median(runs), max(runs)
+    return statistics.median(runs[1:]), max(runs[1:])
 
 
 def functions(db: Database, registry: Registry) -> list[tuple[str, Callable[[], Any]]]:
@@ -204,8 +209,11 @@ def measure(db: Database, registry: Registry, rounds: int) -> list[tuple[str, fl
                  *((f"GET {path} (asked again, kept)", get(path))
                    for path in ("/manager.json", "/manager")),
                  ("GET /register.json", get("/register.json"))]
-        for label, fn in [*functions(db, registry), *pages]:
-            median, worst = timed(fn, rounds)
+        changed = ("GET /manager.json after a case changed (read model refresh included)",
+                   get("/manager.json"), lambda: act(db, registry, 1))
+        for label, fn, before in [*((label, fn, None) for label, fn in
+                                    [*functions(db, registry), *pages]), changed]:
+            median, worst = timed(fn, rounds, before)
             log(f"  {label:<56} {median:9.1f} ms (worst {worst:.1f})")
             found.append((label, median, worst))
     return found

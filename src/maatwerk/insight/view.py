@@ -27,7 +27,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.selectable import FromClause
 
-from maatwerk.cases.db import READING
+from maatwerk.cases.db import READING, Database
 from maatwerk.cases.models import Case
 from maatwerk.insight import readmodel
 from maatwerk.insight.readmodel import (
@@ -105,13 +105,20 @@ def _may_refresh(s: Session) -> bool:
     return True
 
 
+def before_reading(db: Database | sa.Engine) -> None:
+    """Bring the read model up to date before a reading session begins, so that the session's
+    snapshot holds it (a session that began before reads the cases touched since afresh). A
+    refresh that cannot take its lock in time is left for the next one: the figures stay
+    exact."""
+    try:
+        readmodel.refresh(db)
+    except OperationalError as error:
+        log.warning("the insight read model was not refreshed: %s", error)
+
+
 def _refresh(s: Session) -> None:
     bind = s.get_bind()
-    engine = bind if isinstance(bind, sa.Engine) else bind.engine
-    try:
-        readmodel.refresh(engine)
-    except OperationalError as error:  # the figures stay exact: the view reads afresh
-        log.warning("the insight read model was not refreshed: %s", error)
+    before_reading(bind if isinstance(bind, sa.Engine) else bind.engine)
 
 
 def _open(s: Session) -> View:

@@ -26,6 +26,7 @@ from maatwerk.insight.cohort import Cohort
 from maatwerk.insight.dashboard import Period, dashboard, months, regulations_in
 from maatwerk.insight.dilemmas import dilemmas
 from maatwerk.insight.dynamics import dynamics
+from maatwerk.insight.view import before_reading
 from maatwerk.spec.model import Regulation
 from maatwerk.web import charts
 from maatwerk.web.deps import casefile, optional_actor
@@ -92,6 +93,7 @@ def dashboard_page(request: Request) -> Any:
     regs = files.registry.current
     loaded = tuple(sorted((r, reg.sha256) for r, reg in regs.items()))
     today = files.today()
+    before_reading(files.db)  # the insight read model, so that the session below holds it
     with files.db.reading() as s:
         now = revision(s)  # first: the figures below are at least as new as it
         known = set(regs) | set(memo.get(("regulations", now), lambda: regulations_in(s)))
