@@ -4,7 +4,6 @@ vectorised calculation of the same formula on the same population, in one run.
 
     .venv/bin/python bench/population.py                  # 1 M persons, best of 5
     .venv/bin/python bench/population.py --quick          # 100 k persons, best of 3
-    .venv/bin/python bench/population.py --no-openfisca   # without the OpenFisca anchor
     .venv/bin/python bench/population.py --out bench/results/population.md
 
 The population (seeded) is 1 M persons with an age, insurance, a partner, incomes and assets in
@@ -14,9 +13,8 @@ decides one case). Rounds are interleaved (numpy, kernel, hand-written, OpenFisc
 machine noise lands on all alike; the best round of each is reported, with ratios.
 
 The columns are held as OpenFisca holds its own: ages and amounts in 32 bits (OpenFisca: int32
-and float32; maatwerk: int32 ages and int32 cents), booleans in a byte; 18 bytes a person. The
-compiled kernel is also timed on the same population in int64 columns (34 bytes a person), the
-layout of the earlier runs.
+and float32; maatwerk: int32 ages and cents), booleans in a byte; 18 bytes a person. The kernel
+is also timed on the population in int64 columns (34 bytes a person, as in earlier runs).
 
 What a timing holds:
 
@@ -32,9 +30,10 @@ What a timing holds:
   (``and``, ``if``); numba compiles it to scalar code, where the generated kernel is vectorised.
 - OpenFisca: ``simulation.calculate("zorgtoeslag", "2025")`` on a simulation of the 1 M persons
   built before the clock starts (``build_default_simulation`` and ``set_input``), in the anchor
-  venv ``bench/.venv-anchors-openfisca`` with our country package ``bench/anchors/
-  openfisca_zorgtoeslag``; a fresh simulation per round, since OpenFisca caches what it
-  calculated. Its amounts are floats (float32 inside OpenFisca); how many equal ours is shown.
+  venv ``bench/.venv-anchors-openfisca`` (``bench/workers/openfisca_population.py``) with our
+  country package ``bench/anchors/openfisca_zorgtoeslag``; a fresh simulation per round, since
+  OpenFisca caches what it calculated. Its amounts are floats (float32 inside OpenFisca); how
+  many equal ours is shown.
 
 Every system's amounts are compared with the kernel's before anything is reported.
 """
@@ -62,7 +61,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != BENCH]
 ROOT = BENCH.parent
 OPENFISCA_PYTHON = BENCH / ".venv-anchors-openfisca" / "bin" / "python"
-ANCHORS = BENCH / "anchors"
+OPENFISCA_WORKER = BENCH / "workers" / "openfisca_population.py"
 DAY = dt.date(2025, 6, 1)
 SCALAR_PERSONS = 10_000
 
@@ -157,36 +156,6 @@ def scalar_cases(cols: dict[str, np.ndarray], n: int) -> list[dict[str, Any]]:
 
 # -- OpenFisca, in its own venv -------------------------------------------------------------------
 
-OPENFISCA_WORKER = r"""
-import json, sys, time
-import numpy as np
-sys.path.insert(0, sys.argv[2])
-from openfisca_core.simulation_builder import SimulationBuilder
-from openfisca_zorgtoeslag import CountryTaxBenefitSystem
-from importlib.metadata import version
-folder = sys.argv[1]
-cols = {k: np.load(f"{folder}/{k}.npy") for k in (
-    "leeftijd", "is_verzekerd", "heeft_toeslagpartner", "toetsingsinkomen",
-    "toetsingsinkomen_partner", "vermogen")}
-n = cols["leeftijd"].shape[0]
-tbs = CountryTaxBenefitSystem()
-print(json.dumps({"openfisca-core": version("openfisca-core"), "numpy": np.__version__}),
-      flush=True)
-for line in sys.stdin:
-    sim = SimulationBuilder().build_default_simulation(tbs, count=n)
-    for name, values in cols.items():
-        if name in ("toetsingsinkomen", "toetsingsinkomen_partner", "vermogen"):
-            values = values / 100  # euros
-        sim.set_input(name, "2025", values)
-    start = time.perf_counter()
-    amounts = sim.calculate("zorgtoeslag", "2025")
-    seconds = time.perf_counter() - start
-    if line.strip() == "amounts":
-        np.save(f"{folder}/openfisca.npy", np.asarray(amounts))
-    print(json.dumps({"seconds": seconds}), flush=True)
-"""
-
-
 class OpenFisca:
     """A worker process in the OpenFisca anchor venv, deciding the population on request."""
 
@@ -195,7 +164,7 @@ class OpenFisca:
             np.save(folder / f"{name}.npy", values)
         self.folder = folder
         self.proc = subprocess.Popen(
-            [str(OPENFISCA_PYTHON), "-c", OPENFISCA_WORKER, str(folder), str(ANCHORS)],
+            [str(OPENFISCA_PYTHON), str(OPENFISCA_WORKER), str(folder)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
             stderr=(folder / "openfisca.stderr").open("w"))
         self.versions: dict[str, str] = json.loads(self._read())
@@ -351,7 +320,7 @@ def report(args: argparse.Namespace, times: dict[str, list[float]], persons: dic
     return lines
 
 
-def main() -> int:
+def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--persons", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=5)
@@ -368,6 +337,11 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.persons, args.rounds = 100_000, 3
+    return args
+
+
+def main() -> int:
+    args = parse()
     n = args.persons
     scratch = Path(tempfile.mkdtemp(prefix="maatwerk-bench-population-"))
     atexit.register(shutil.rmtree, scratch, ignore_errors=True)
