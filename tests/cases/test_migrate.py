@@ -16,13 +16,18 @@ from alembic.runtime.migration import MigrationContext
 from maatwerk.cases import accounts, migrate
 from maatwerk.cases.db import Database
 from maatwerk.cases.models import Base, Consideration, Deadline, DeviationRequest, Fact
+from maatwerk.insight import store as insight_store
 from tests.dbs import database
 
 
 def differences(db: Database) -> list[Any]:
+    """What differs between the migrated schema and the models (the case file's and the
+    insight read model's, ``maatwerk.insight.store``)."""
+    models = sa.MetaData()
+    for table in (*Base.metadata.sorted_tables, *insight_store.META.sorted_tables):
+        table.to_metadata(models)
     with db.engine.connect() as connection:
-        found: list[Any] = compare_metadata(MigrationContext.configure(connection),
-                                            Base.metadata)
+        found: list[Any] = compare_metadata(MigrationContext.configure(connection), models)
     return found
 
 
