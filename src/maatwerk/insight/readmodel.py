@@ -216,12 +216,10 @@ def _save(c: sa.Connection, **values: Any) -> None:
 
 def _reset(c: sa.Connection, now: Marks) -> None:
     """Empty the read model and start building it from the case file as it is ``now``."""
-    tables = [*ITEMS, *(cube.table for cube in CUBES)]
-    if c.dialect.name == "postgresql":
-        c.execute(sa.text(f"TRUNCATE {', '.join(t.name for t in tables)}"))
-    else:
-        for table in tables:
-            c.execute(table.delete())
+    # not TRUNCATE: on PostgreSQL it would wait for every session reading the read model,
+    # and one of them may be waiting for this transaction's lock on the state
+    for table in (*ITEMS, *(cube.table for cube in CUBES)):
+        c.execute(table.delete())
     _save(c, version=VERSION, complete=0, built_upto=0, **now.values())
 
 
