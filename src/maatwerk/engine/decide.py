@@ -152,8 +152,11 @@ class Decider:
             if base is None:
                 env = Env(values, funcs, day, {}, {}, [])
             else:
-                env = Env(values, funcs, day, {k: v for k, v in base.values.items()
-                                               if k not in affected and not isinstance(v, Unknown)},
+                known = base.values
+                env = Env(values, funcs, day, {k: v for k, v in known.items() if k not in affected}
+                          if Unknown not in map(type, known.values()) else
+                          {k: v for k, v in known.items()
+                           if k not in affected and not isinstance(v, Unknown)},
                           dict(base.used), [b for b in base.branches if b[0] not in affected])
             if pinned:
                 env.values.update(pinned)
@@ -185,7 +188,8 @@ class Decider:
         env, standard = self._layer(plan, values, day, skip=assessed)
         layers = [Layer(STANDARD, standard, env)]
         results = self._conditions(plan, env)
-        chosen = self.select([reg.categories[n] for n, hit in results.items() if hit is True])
+        chosen = self.select([reg.categories[n] for n, hit in results.items()
+                              if hit is True]) if results else []
         if chosen:
             plan = self.plans.get(day, chosen)
             env, outputs = self._layer(plan, values, day, skip=assessed)
