@@ -80,7 +80,8 @@ class Evaluator:
             self._scope.update(values)
 
     def __call__(self, formula: Formula, owner: str) -> Any:
-        fn, reads = self.plan.extra(formula, self.names, owner)
+        found = self.plan.extras.get(id(formula))
+        fn, reads = found if found is not None else self.plan.extra(formula, self.names, owner)
         env = self._scoped if reads is not None and reads <= self.given.keys() else self.env
         try:
             return fn(env)
@@ -144,38 +145,40 @@ def check_deviation(reg: Regulation, dev: Deviation, before: Mapping[str, Any],
         raise DecisionError("MW702", f"{_basis(clause)} applies to groups of cases by a general "
                             "arrangement (a policy category); it gives no power to deviate for "
                             "one case", path="deviation.clause", got=dev.clause)
-    bounds = clause.bounds.get(dev.output)
-    if bounds is None:
+    output, ground_name = dev.output, dev.ground
+    if output not in clause.bounds:
         raise DecisionError("MW703", f"{_basis(clause)} may change "
-                            f"{', '.join(clause.bounds)}, not {dev.output!r}",
-                            path="deviation.output", got=dev.output)
-    if dev.ground not in clause.grounds:
+                            f"{', '.join(clause.bounds)}, not {output!r}",
+                            path="deviation.output", got=output)
+    ground = clause.grounds.get(ground_name)
+    if ground is None:
         raise DecisionError("MW704", f"{_basis(clause)} allows the grounds "
-                            f"{', '.join(clause.grounds)}; not {dev.ground!r}"
-                            f"{suggest(dev.ground, list(clause.grounds))}",
-                            path="deviation.ground", got=dev.ground)
-    if clause.motivation == "required" and len(dev.motivation.strip()) < MIN_MOTIVATION:
+                            f"{', '.join(clause.grounds)}; not {ground_name!r}"
+                            f"{suggest(ground_name, list(clause.grounds))}",
+                            path="deviation.ground", got=ground_name)
+    motivation = dev.motivation
+    if clause.motivation == "required" and len(motivation.strip()) < MIN_MOTIVATION:
         raise DecisionError("MW705", f"{_basis(clause)} requires a motivation of at least "
                             f"{MIN_MOTIVATION} characters", path="deviation.motivation",
-                            got=dev.motivation or None)
-    ground = clause.grounds[dev.ground]
+                            got=motivation or None)
     if (clause.evidence == "required" or ground.evidence) and not dev.evidence:
-        why = "the clause" if clause.evidence == "required" else f"the ground {dev.ground!r}"
+        why = "the clause" if clause.evidence == "required" else f"the ground {ground_name!r}"
         raise DecisionError("MW706", f"{_basis(clause)}: {why} requires evidence; give at least "
                             "one evidence reference", path="deviation.evidence")
     basis = partial(_basis, clause)
-    check_actor(dev.proposer, clause.decider.role, clause.decider.unit, "decided", basis,
-                 "deviation.proposer")
+    proposer, decider = dev.proposer, clause.decider
+    check_actor(proposer, decider.role, decider.unit, "decided", basis, "deviation.proposer")
     if clause.four_eyes and approval:
-        if dev.approver is None:
+        approver = dev.approver
+        if approver is None:
             raise DecisionError("MW708", f"{_basis(clause)} requires the approval of a second "
                                 "person (four-eyes); the deviation has no approver",
                                 path="deviation.approver")
-        if dev.approver.id == dev.proposer.id:
+        if approver.id == proposer.id:
             raise DecisionError("MW708", f"{_basis(clause)}: nobody approves their own "
                                 "deviation; the approver must differ from the proposer",
-                                path="deviation.approver", got=dev.approver.id)
-        check_actor(dev.approver, *_approving(clause), "approved", basis, "deviation.approver")
+                                path="deviation.approver", got=approver.id)
+        check_actor(approver, *_approving(clause), "approved", basis, "deviation.approver")
     return _within_bounds(reg, clause, dev, before, evaluate)
 
 

@@ -68,7 +68,7 @@ class Plan:
             self.conditions = {c.name: compiler.formula(c.when, c.name)
                                for c in reg.categories.values()}
         self._partial_conditions: dict[str, Fn] | None = None
-        self._extra: dict[int, tuple[Fn, frozenset[str] | None]] = {}
+        self.extras: dict[int, tuple[Fn, frozenset[str] | None]] = {}
 
     def _statutory(self, params: dict[str, ParamUse]) -> dict[str, ParamUse]:
         out = dict(params)
@@ -100,14 +100,14 @@ class Plan:
         and ``peildatum`` when that is among ``names`` only (no input, rule or table), else None.
         """
         key = id(formula)
-        found = self._extra.get(key)
+        found = self.extras.get(key)
         if found is None:
             fn = Compiler(self.params, self.inputs | names, partial=False).formula(formula, owner)
             reads = frozenset(ir.names(formula.expr)) - self.params.keys()
             if "peildatum" not in self.inputs:  # else it is an input of the case
                 reads -= {"peildatum"}
             found = (fn, reads if reads <= names else None)
-            self._extra[key] = found
+            self.extras[key] = found
         return found
 
     def outputs(self, env: Env) -> dict[str, Any]:
