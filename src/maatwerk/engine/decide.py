@@ -146,6 +146,9 @@ class Decider:
         (the assessed values, in the layers before the assessment) are unknown.
         """
         unknown = self._skipped(skip) if skip else None
+        if unknown is not None and base is None and not pinned and len(unknown) == len(
+                self.reg.outputs):  # every output waits for what is skipped: nothing to evaluate
+            return Env(values, plan.funcs, day, {}, {}, []), dict(unknown)
         affected = self._affected(changed) if base is not None else _NOTHING
         for strict in (True, False):
             funcs = plan.funcs if strict else plan.partial

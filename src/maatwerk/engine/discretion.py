@@ -51,6 +51,8 @@ class Evaluator:
     put together only for a formula that needs it. The value is the same either way.
     """
 
+    __slots__ = ("_env", "_layer", "_scope", "_scoped", "_values", "given", "names", "plan")
+
     def __init__(self, plan: Plan, env: Env, values: Mapping[str, Any], day: dt.date,
                  names: frozenset[str]) -> None:
         self.plan = plan
