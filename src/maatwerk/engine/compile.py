@@ -26,8 +26,7 @@ from maatwerk.spec.model import Formula, TableDef
 from maatwerk.spec.schema import Translations
 
 Fn = Callable[["Env"], Any]
-_NONE = object()
-NOT_SET = _NONE  # what ``dict.get`` gives for a name not computed or given
+NOT_SET = object()  # what ``dict.get`` gives for a name not computed or given
 
 
 class Missing(Exception):
@@ -84,8 +83,8 @@ class Env:
     branches: list[tuple[str, ir.Node, Any]] = field(default_factory=list)
 
     def get(self, name: str) -> Any:
-        value = self.values.get(name, _NONE)
-        if value is _NONE:
+        value = self.values.get(name, NOT_SET)
+        if value is NOT_SET:
             value = self.funcs[name](self)
             self.values[name] = value
         return value
@@ -112,24 +111,22 @@ def member(value: Any, options: list[Any], negated: bool) -> Any:
 
 
 class Compiler:
-    """Compiles the formulas of one plan (a reference date and a set of categories)."""
+    """Compiles the formulas of one plan (a reference date and a set of categories). ``inline``
+    (strict only): the plan's rule formulas, which generated code may write in place of a call
+    to ``env.funcs[rule]`` (only where ``env.funcs`` is this plan's)."""
 
     def __init__(self, params: Mapping[str, ParamUse], inputs: frozenset[str],
                  partial: bool, inline: Mapping[str, Formula] | None = None) -> None:
         self.params = params
         self.inputs = inputs
         self.partial = partial
-        # strict: the formula of each rule in this plan, which generated code may write in place
-        # of a call to ``env.funcs[rule]`` (only where ``env.funcs`` is this plan's)
         self.inline = inline
 
     def formula(self, formula: Formula, owner: str) -> Fn:
-        if not self.partial:  # strict: one generated function (the same steps, fewer calls)
-            from maatwerk.engine.codegen import function
-            generated = function(self, formula, owner)
-            if generated is not None:
-                return generated
-        return _Unit(self, formula, owner).compile(formula.expr)
+        """Strict: one generated function (the same steps, fewer calls), else closures."""
+        from maatwerk.engine.codegen import function
+        generated = None if self.partial else function(self, formula, owner)
+        return generated or _Unit(self, formula, owner).compile(formula.expr)
 
     def table(self, table: TableDef) -> Fn:
         return _table(self, table)
@@ -184,8 +181,8 @@ class _Unit:
             return lambda env: env.day
 
         def ref(env: Env) -> Any:
-            value = env.values.get(name, _NONE)
-            if value is _NONE:
+            value = env.values.get(name, NOT_SET)
+            if value is NOT_SET:
                 value = env.funcs[name](env)
                 env.values[name] = value
             return value
@@ -196,8 +193,8 @@ class _Unit:
         partial = self.partial
 
         def read(env: Env) -> Any:
-            value = env.inputs.get(name, _NONE)
-            if value is _NONE:
+            value = env.inputs.get(name, NOT_SET)
+            if value is NOT_SET:
                 if partial:
                     return unknown
                 raise Missing(name)
