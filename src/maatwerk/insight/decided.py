@@ -1,9 +1,9 @@
 """The decided cases of one regulation in a period, as the crystallisation loop reads them: each
 case's facts as they stand and the deviations approved in it.
 
-A case counts when its standing decision (its latest decision or re-decision) was taken in the
-period. Three statements, whatever the number of cases: the cases, their facts (a later record
-of a fact supersedes an earlier one) and their approved deviations.
+A case counts when its standing decision (its latest decision, re-decision or correction) was
+taken in the period. Three statements, whatever the number of cases: the cases, their facts (a
+later record of a fact supersedes an earlier one) and their approved deviations.
 """
 
 from __future__ import annotations

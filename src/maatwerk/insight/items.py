@@ -39,6 +39,7 @@ from sqlalchemy.sql.selectable import CompoundSelect, Select, Subquery
 
 from maatwerk.cases.deadlines import OBJECTION
 from maatwerk.cases.models import (
+    DECIDED_KINDS,
     Assessment,
     Case,
     Consideration,
@@ -61,7 +62,9 @@ from maatwerk.insight.store import (
 )
 
 Within = Callable[[Any], ColumnElement[bool]]
-STANDING_KINDS = ("decision", "redecision")  # a case's standing decision is the latest of them
+# a case's standing decision is the latest of them: its decision, the decision on an objection,
+# the decision after an accepted claim on a fact (a correction)
+STANDING_KINDS = DECIDED_KINDS
 DECIDED_STATES = ("approved", "refused")
 MIN_TEXT = 10  # a motivation or reason is present when it has at least this many characters
 
@@ -96,6 +99,13 @@ def redecisions(within: Within) -> Subquery:
             .group_by(Decision.case_id).subquery("again"))
 
 
+def standing(within: Within) -> Subquery:
+    """Per decided case: the id of its standing decision (the latest of ``STANDING_KINDS``)."""
+    return (select(Decision.case_id, func.max(Decision.id).label("id"))
+            .where(Decision.kind.in_(STANDING_KINDS), within(Decision.case_id))
+            .group_by(Decision.case_id).subquery("standing"))
+
+
 def _discretion(within: Within) -> Subquery:
     """Per case with a request, offer or deviation: what it had (1 or 0)."""
     d = DeviationRequest
@@ -121,7 +131,7 @@ def _flag(column: Any) -> Any:
 
 def cases(sql: Sql, within: Within) -> Select[Any]:
     """One row per case (``insight_cases``)."""
-    first, again = firsts(within), redecisions(within)
+    first, again = firsts(within), standing(within)
     dev, obj = _discretion(within), _objections(within)
     assessed = (select(Assessment.case_id).where(within(Assessment.case_id)).distinct()
                 .subquery("assessed"))

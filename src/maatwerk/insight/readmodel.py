@@ -43,7 +43,7 @@ from maatwerk.insight.items import FAMILIES, Family
 from maatwerk.insight.sql import Sql
 from maatwerk.insight.store import CUBES, ITEMS, SOURCES, STATE, Cube
 
-VERSION = 1  # the definition of the items and cubes; another makes the next refresh rebuild
+VERSION = 2  # the definition of the items and cubes; another makes the next refresh rebuild
 CHUNK = 25_000  # cases read per transaction while building
 
 
