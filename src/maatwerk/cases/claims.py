@@ -35,7 +35,6 @@ from maatwerk.cases import deadlines, views
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import (
     DECIDED_KINDS,
-    MAX_ID,
     Case,
     Claim,
     Deadline,
@@ -167,24 +166,8 @@ class Claims(CaseService):
 
     def _claim_row(self, s: Session, actor: Actor, claim_id: int,
                    action: str) -> tuple[Claim, Case]:
-        """The claim and its case, if the actor may see the case (and take ``action``); a
-        claim on a case the actor may not see is answered exactly as one that does not
-        exist."""
-        missing = CaseError("MW803", f"no claim {claim_id} that you may see", path="claim",
-                            got=claim_id)
-        row = None
-        if 1 <= claim_id <= MAX_ID:
-            row = s.execute(select(Claim).where(Claim.id == claim_id).with_for_update()
-                            ).scalar_one_or_none()
-        if row is None:
-            raise missing
-        try:
-            case = self.case_row(s, actor, row.case_id, action, lock=True)
-        except CaseError as exc:
-            if exc.code == "MW803":
-                raise missing from None
-            raise
-        return row, case
+        """The claim and its case, if the actor may see the case (and take ``action``)."""
+        return self.row_in_case(s, actor, Claim, claim_id, action, noun="claim", path="claim")
 
     def _recorded(self, s: Session, c: Case, fact: str) -> Fact:
         """The record of ``fact`` that stands (the latest)."""

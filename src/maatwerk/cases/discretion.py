@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from maatwerk.cases import views
 from maatwerk.cases.errors import CaseError
 from maatwerk.cases.models import (
-    MAX_ID,
     Assessment,
     Case,
     Consideration,
@@ -40,23 +38,9 @@ class Discretion(CaseService):
 
     def _request_row(self, s: Session, actor: Actor, request_id: int,
                      action: str) -> tuple[DeviationRequest, Case]:
-        """The request and its case, if the actor may see the case. A request on a case the
-        actor may not see is answered exactly as one that does not exist."""
-        missing = CaseError("MW803", f"no request for maatwerk {request_id} that you may see",
-                            path="request", got=request_id)
-        row = None
-        if 1 <= request_id <= MAX_ID:  # any other id cannot exist
-            row = s.execute(select(DeviationRequest).where(DeviationRequest.id == request_id)
-                            .with_for_update()).scalar_one_or_none()
-        if row is None:
-            raise missing
-        try:
-            case = self.case_row(s, actor, row.case_id, action, lock=True)
-        except CaseError as exc:
-            if exc.code == "MW803":
-                raise missing from None
-            raise
-        return row, case
+        """The request and its case, if the actor may see the case."""
+        return self.row_in_case(s, actor, DeviationRequest, request_id, action,
+                                noun="request for maatwerk", path="request")
 
     def request_maatwerk(self, actor: Actor, case_id: int, story: str) -> dict[str, Any]:
         """A citizen asks for maatwerk, in their own words."""

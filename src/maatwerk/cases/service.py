@@ -16,7 +16,7 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ from maatwerk.cases.models import (
     MAX_ID,
     Assessment,
     Case,
+    Claim,
     Consideration,
     Deadline,
     Decision,
@@ -50,6 +51,8 @@ MAX_WITHIN_DAYS = 36500  # a hundred years: far beyond any term, well within the
 # The kind of identity a subject's key is: a household is known by the BSN of the person who
 # applies for it, so a person's cases and their household's are found under one pseudonym.
 IDENTITY = {"household": "person"}
+
+R = TypeVar("R", DeviationRequest, Claim)  # the rows that belong to a case and have actions
 
 
 def paging(page: int, size: int) -> tuple[int, int]:
@@ -137,6 +140,27 @@ class CaseService:
                 raise CaseError("MW801", not_now(action, found.state), path=f"actions.{action}",
                                 got=found.state)
         return found
+
+    def row_in_case(self, s: Session, actor: Actor, model: type[R], row_id: int, action: str,
+                    *, noun: str, path: str) -> tuple[R, Case]:
+        """A row of ``model`` (locked) and its case, if the actor may see the case and take
+        ``action``; a row on a case the actor may not see is answered exactly as one that does
+        not exist (MW803, naming ``noun``)."""
+        missing = CaseError("MW803", f"no {noun} {row_id} that you may see", path=path,
+                            got=row_id)
+        row = None
+        if 1 <= row_id <= MAX_ID:  # any other id cannot exist
+            row = s.execute(select(model).where(model.id == row_id).with_for_update()
+                            ).scalar_one_or_none()
+        if row is None:
+            raise missing
+        try:
+            case = self.case_row(s, actor, row.case_id, action, lock=True)
+        except CaseError as exc:
+            if exc.code == "MW803":
+                raise missing from None
+            raise
+        return row, case
 
     def pinned(self, c: Case) -> Regulation:
         return self.registry.pinned(c.regulation_version)
