@@ -42,9 +42,8 @@ from tests.engine.test_vector import (
     FEATURES,
     PATHS,
     _days,
-    _scalar,
+    agrees,
     generate,
-    result_codes,
 )
 
 _CACHE = tempfile.mkdtemp(prefix="maatwerk-test-kernels-")
@@ -82,23 +81,7 @@ def check(reg: Regulation, day: dt.date, cases: list[dict[str, Any]], masked: bo
     """The kernel's decisions are the scalar engine's, case by case."""
     result = vector_decide(reg, day, population(reg, cases, masked), backend="kernel")
     assert result.backend == "kernel"
-    for i, case in enumerate(cases):
-        expected = _scalar(reg, day, case)
-        where = f"{reg.id} on {day}, case {case}"
-        if "refused" in expected:
-            assert result.status[i] == 2, f"{where}: scalar refused {expected['refused']}"
-            codes = {c for _, c in result_codes(result, i)}
-            assert expected["refused"] in codes, f"{where}: {expected['refused']} vs {codes}"
-            continue
-        status = ["determined", "indeterminate", "refused"][int(result.status[i])]
-        assert status == expected["status"], f"{where}: {status} vs {expected['status']}"
-        assert result.row(i) == expected["outputs"], where
-        assert result.missing(i) == expected["missing"], where
-        cats = sorted(name for name, mask in result.categories.items() if mask[i])
-        if expected["status"] == "determined":
-            assert cats == expected["categories"], where
-            for o, layer in expected["deciding"].items():
-                assert result.layer(o, i) == layer, f"{where}: deciding layer of {o}"
+    agrees(reg, day, cases, result)
 
 
 def compiled(reg: Regulation, day: dt.date, pop: Population

@@ -77,6 +77,11 @@ def check(reg: Regulation, day: dt.date, cases: list[dict[str, Any]],
     columns = {name: [c.get(name) for c in cases] for name in reg.inputs}
     result = vector_decide(reg, day, Population(reg, columns, n=len(cases)), backend=backend)
     assert result.backend == backend
+    agrees(reg, day, cases, result)
+
+
+def agrees(reg: Regulation, day: dt.date, cases: list[dict[str, Any]], result: Any) -> None:
+    """A vectorised result holds the scalar engine's decisions, case by case."""
     for i, case in enumerate(cases):
         expected = _scalar(reg, day, case)
         where = f"{reg.id} on {day}, case {case}"
