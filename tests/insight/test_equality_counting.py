@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from maatwerk.cases.db import Database
 from maatwerk.cases.registry import Registry
-from maatwerk.insight import certainty, equality
+from maatwerk.insight import certainty, documents, equality
 from maatwerk.insight.cohort import Cohort
 from maatwerk.insight.dashboard import Period
 
@@ -71,7 +71,7 @@ class Row:
 
 
 def test_what_is_read_of_the_layers_gives_the_same_figures() -> None:
-    slim = equality.slim(LAYERED)
+    slim = documents.slim(LAYERED)
     assert [x["layer"] for x in slim] == ["standard", "category", "assessment", "deviation"]
     assert "outputs" not in slim[1] and "outputs" not in slim[2]
     assert slim[1]["categories"] == [{"id": "kostendeler"}, {"id": 7}]
@@ -81,7 +81,7 @@ def test_what_is_read_of_the_layers_gives_the_same_figures() -> None:
     assert certainty.how_far([Row(slim)]) == certainty.how_far([Row(LAYERED)])
     assert certainty.cost([Row(slim)], {"r": 3}) == certainty.cost([Row(LAYERED)], {"r": 3})
     for odd in (None, [], ["text"], [{"layer": "standard"}]):
-        assert equality.slim(odd) == odd
+        assert documents.slim(odd) == odd
 
 
 def test_decisions_read_once_give_the_same_figures(planted_db: Database,

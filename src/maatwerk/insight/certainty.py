@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session
 
 from maatwerk.engine.decision import DEVIATION, LAYERS, STANDARD
 from maatwerk.insight.cohort import SEED, Cohort
-from maatwerk.insight.equality import decisions, number
+from maatwerk.insight.documents import decisions
+from maatwerk.insight.equality import number
 
 SAMPLE = 300  # cases decided with discretion, per regulation
 CENTS, SHARE = Decimal("0.01"), Decimal("0.0001")

@@ -26,7 +26,7 @@ regulation: a sample reads ``k`` rows in the index's order.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Hashable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,20 +64,26 @@ class Cohort:
     period: Period
     view: View
     cache: dict[str, list[Any]] = field(default_factory=dict, compare=False)
-    # decisions read from their documents (``equality.decisions``), by id: the samples of
+    # decisions read from their documents (``documents.decisions``), by id: the samples of
     # several figures overlap, and a decision's row does not change once written (``gather``
     # may be given a mapping that outlives the cohort)
     documents: MutableMapping[int, Any] = field(default_factory=dict, compare=False)
+    # figures computed from a sample, by a key of the content they were computed from (see
+    # ``equality.equality``): kept across cohorts when ``gather`` is given a mapping
+    kept: MutableMapping[Hashable, Any] = field(default_factory=dict, compare=False)
 
     def _once(self, s: Session, name: str, query: Any) -> list[Any]:
-        """Each grouping once per cohort."""
+        """Each grouping once per cohort (``query`` may be a function that makes it)."""
         if name not in self.cache:
-            self.cache[name] = list(s.execute(query))
+            self.cache[name] = list(s.execute(query() if callable(query) else query))
         return self.cache[name]
 
     def units(self, s: Session) -> list[Any]:
         """The period's cases counted per regulation, team, caseworker, channel and discretion
         class, with the sums of ``SUMS``."""
+        return self._once(s, "units", self._units)
+
+    def _units(self) -> Any:
         cube = self.view.cube(UNITS)
         u = cube.c
         caseworker, team, joins = _names(u.unit_id, u.assigned_to)
@@ -86,9 +92,8 @@ class Cohort:
                        *(func.sum(u[k]).label(k) for k in SUMS)).select_from(cube)
         for table, on in joins:
             query = query.outerjoin(table, on)
-        return self._once(s, "units", query.where(
-            *self.period.of(u.regulation), *self.period.on_days(u.first_day))
-            .group_by(*keys).having(counted(u.n)).order_by(*keys))
+        return (query.where(*self.period.of(u.regulation), *self.period.on_days(u.first_day))
+                .group_by(*keys).having(counted(u.n)).order_by(*keys))
 
     def days(self, s: Session) -> list[Any]:
         """The period's cases counted per regulation, discretion class and lead time in
@@ -126,11 +131,14 @@ class Cohort:
     @classmethod
     @contextmanager
     def gather(cls, s: Session, period: Period,
-               documents: MutableMapping[int, Any] | None = None) -> Iterator[Cohort]:
+               documents: MutableMapping[int, Any] | None = None,
+               kept: MutableMapping[Hashable, Any] | None = None) -> Iterator[Cohort]:
         """The cohort of ``period`` as ``s`` sees the case file; the decisions its figures
-        read are kept in ``documents`` when given (see ``Cohort.documents``)."""
+        read are kept in ``documents`` when given (see ``Cohort.documents``), and the figures
+        computed from samples in ``kept`` (``Cohort.kept``)."""
         with viewing(s) as view:
-            yield cls(period, view, documents={} if documents is None else documents)
+            yield cls(period, view, documents={} if documents is None else documents,
+                      kept={} if kept is None else kept)
 
     def sample(self, s: Session, size: int, seed: int = SEED, *,
                discretion: bool = False) -> list[Any]:

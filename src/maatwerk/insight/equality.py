@@ -31,20 +31,20 @@ file. Blocking by cell makes the comparison linear in the sample, never pairwise
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections import Counter
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from maatwerk.cases.models import Case, Decision, Fact
 from maatwerk.engine.decision import CATEGORY, LAYERS
 from maatwerk.insight.cohort import SEED, Cohort
 from maatwerk.insight.dashboard import share
+from maatwerk.insight.documents import Row, fact_versions, facts_of, rows
 from maatwerk.spec.model import Regulation
 
 SAMPLE = 500  # decided cases per regulation
@@ -118,107 +118,10 @@ def categories(layers: Any) -> tuple[str, ...]:
     return ()
 
 
-@dataclass(frozen=True)
-class Row:
-    """A sampled case with its standing decision's outputs, deciding layers and layers."""
-
-    case_id: int
-    reference: str
-    regulation: str
-    peildatum: dt.date
-    caseworker: str
-    team: str
-    outputs: dict[str, Any]
-    deciding_layer: dict[str, str]
-    layers: list[Any]
-
-
-@dataclass(frozen=True)
-class Read:
-    """What the figures read of a decision: its outputs, its deciding layers and, of its
-    document's layers, what ``slim`` keeps."""
-
-    id: int
-    outputs: dict[str, Any]
-    deciding_layer: dict[str, str]
-    layers: list[Any]
-
-
-DEVIATION_FIELDS = ("clause", "output", "standard", "value")
-
-
-def slim(layers: Any) -> Any:
-    """Of a decision document's layers, what the figures read (``categories`` here,
-    ``certainty.how_far`` and ``certainty.cost``): each layer's name, the ids of its policy
-    categories, its deviations' clause, output, standard and value, and the outputs of the
-    first and the last layer. The layers stay in their order, so that the first and the last
-    are the same; anything that is not a list of objects is kept as it is."""
-    if not isinstance(layers, list):
-        return layers
-    found: list[Any] = []
-    for i, layer in enumerate(layers):
-        if not isinstance(layer, dict):
-            found.append(layer)
-            continue
-        kept = {k: layer[k] for k in ("layer",) if k in layer}
-        if i in (0, len(layers) - 1) and "outputs" in layer:
-            kept["outputs"] = layer["outputs"]
-        for name, fields in (("categories", ("id",)), ("deviations", DEVIATION_FIELDS)):
-            if name in layer:
-                items = layer[name]
-                kept[name] = [{k: x[k] for k in fields if k in x} if isinstance(x, dict)
-                              else x for x in items] if isinstance(items, list) else items
-        found.append(kept)
-    return found
-
-
-def decisions(s: Session, ids: Sequence[int],
-              kept: MutableMapping[int, Read] | None = None) -> dict[int, Read]:
-    """What the figures read of decisions (``Read``), by id, read by primary key (a bounded
-    number). Those in ``kept`` are not read again and those read are added to it: a cohort's
-    ``documents``, where the samples of several figures overlap (a decision's row does not
-    change once written)."""
-    found: dict[int, Read] = {}
-    for i in ids:
-        known = None if kept is None else kept.get(i)
-        if known is not None:
-            found[i] = known
-    unread = list(dict.fromkeys(i for i in ids if i not in found))
-    for start in range(0, len(unread), 1000):
-        for row in s.execute(select(Decision.id, Decision.outputs, Decision.deciding_layer,
-                                    Decision.document["layers"].label("layers"))
-                             .where(Decision.id.in_(unread[start:start + 1000]))):
-            found[row.id] = Read(row.id, row.outputs, row.deciding_layer, slim(row.layers))
-            if kept is not None:
-                kept[row.id] = found[row.id]
-    return found
-
-
 def sample(s: Session, cohort: Cohort, size: int = SAMPLE, seed: int = SEED) -> list[Row]:
     """The sampled decided cases with their standing decision's outputs, layers and
     categories."""
-    chosen = cohort.sample(s, size, seed)
-    found = decisions(s, [r.decision_id for r in chosen], cohort.documents)
-    references: dict[int, str] = {}
-    ids = [r.case_id for r in chosen]
-    for start in range(0, len(ids), 1000):
-        references.update((i, ref) for i, ref in s.execute(
-            select(Case.id, Case.reference).where(Case.id.in_(ids[start:start + 1000]))))
-    return [Row(r.case_id, references[r.case_id], r.regulation, r.peildatum, r.caseworker,
-                r.team, found[r.decision_id].outputs, found[r.decision_id].deciding_layer,
-                found[r.decision_id].layers) for r in chosen]
-
-
-def facts_of(s: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-    """The facts of the cases as they stand (a later record of a name supersedes)."""
-    found: dict[int, dict[str, Any]] = {i: {} for i in ids}
-    for start in range(0, len(ids), 5000):
-        chunk = list(ids[start:start + 5000])
-        for case_id, name, value in s.execute(
-                select(Fact.case_id, Fact.name, Fact.value)
-                .where(Fact.case_id.in_(chunk)).order_by(Fact.id)):
-            found[case_id][name] = value
-    return found
+    return rows(s, cohort.sample(s, size, seed), cohort.documents)
 
 
 def _kinds(reg: Regulation | None) -> tuple[dict[str, str], dict[str, str]]:
@@ -395,16 +298,44 @@ def _example(key: tuple[Any, ...], members: list[Sampled],
             "references": sorted(m.reference for m in members)[:10]}
 
 
+def _content(regulation: str, reg: Regulation | None, chosen: Sequence[Any],
+             versions: Mapping[int, tuple[int, int]], size: int, seed: int) -> tuple[Any, ...]:
+    """What one regulation's equality figures are computed from, as a key: the regulation's
+    definition, the sample, and per sampled case its standing decision (a decision does not
+    change once written), its reference date, caseworker and team, and its fact version (facts
+    are only added). The case's reference does not change either."""
+    rows = repr([(r.case_id, r.decision_id, str(r.peildatum), r.caseworker, r.team,
+                  versions.get(r.case_id)) for r in chosen])
+    return ("equality", regulation, reg.sha256 if reg is not None else None, size, seed,
+            hashlib.sha256(rows.encode()).hexdigest())
+
+
+def _measured(s: Session, cohort: Cohort, regulation: str, chosen: Sequence[Any],
+              regulations: Mapping[str, Regulation]) -> dict[str, Any]:
+    """The equality figures of one regulation's sampled cases, computed."""
+    read = rows(s, chosen, cohort.documents)
+    cases = sampled(read, facts_of(s, [r.case_id for r in read]), regulations)[regulation]
+    reg = regulations.get(regulation)
+    return {"regulation": regulation, "outputs": list(reg.outputs) if reg else [],
+            **measure(cases, _numeric(reg, len(cases[0].outcome)))}
+
+
 def equality(s: Session, cohort: Cohort, regulations: Mapping[str, Regulation],
              size: int = SAMPLE, seed: int = SEED) -> dict[str, Any]:
-    """Per regulation: how often alike cases got different outcomes."""
-    rows = sample(s, cohort, size, seed)
-    facts = facts_of(s, [r.case_id for r in rows])
+    """Per regulation: how often alike cases got different outcomes. A regulation's figures
+    are taken from ``cohort.kept`` when they were computed before from the same content
+    (``_content``), and kept there when computed."""
+    chosen = cohort.sample(s, size, seed)
+    by_regulation: dict[str, list[Any]] = {}
+    for row in chosen:
+        by_regulation.setdefault(row.regulation, []).append(row)
+    versions = fact_versions(s, [r.case_id for r in chosen])
     found = []
-    for regulation, cases in sorted(sampled(rows, facts, regulations).items()):
-        reg = regulations.get(regulation)
-        numeric = _numeric(reg, len(cases[0].outcome))
-        found.append({"regulation": regulation, "outputs": list(reg.outputs) if reg else [],
-                      **measure(cases, numeric)})
+    for regulation, mine in sorted(by_regulation.items()):
+        key = _content(regulation, regulations.get(regulation), mine, versions, size, seed)
+        figures = cohort.kept.get(key)
+        if figures is None:
+            figures = cohort.kept[key] = _measured(s, cohort, regulation, mine, regulations)
+        found.append(figures)
     return {"sample": size, "seed": seed, "tolerance": TOLERANCE,
             "regulations": found}

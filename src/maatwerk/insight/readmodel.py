@@ -25,7 +25,6 @@ again by the refresh that follows.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -39,6 +38,7 @@ from sqlalchemy.sql.selectable import CompoundSelect, FromClause, Select
 
 from maatwerk.cases.db import READING, Database
 from maatwerk.cases.models import AuditEntry, Base, Case
+from maatwerk.insight import temp
 from maatwerk.insight.items import FAMILIES, Family
 from maatwerk.insight.sql import Sql
 from maatwerk.insight.store import CUBES, ITEMS, SOURCES, STATE, Cube
@@ -110,11 +110,10 @@ def touched_since(state: State) -> CompoundSelect[Any]:
 
 
 def temp_case_ids(c: sa.Connection, rows: Select[Any] | CompoundSelect[Any]) -> sa.Table:
-    """A temporary table of case ids (``case_id``) filled from ``rows``."""
-    table = sa.Table(f"mw_touched_{uuid.uuid4().hex[:12]}", sa.MetaData(),
-                     sa.Column("case_id", sa.Integer, primary_key=True, autoincrement=False),
-                     prefixes=["TEMPORARY"])
-    table.create(c)
+    """A temporary table of case ids (``case_id``) filled from ``rows`` (drop it with
+    ``temp.drop``)."""
+    table = temp.create(c, "mw_touched", lambda: [
+        sa.Column("case_id", sa.Integer, primary_key=True, autoincrement=False)])
     c.execute(table.insert().from_select(["case_id"], rows))
     if c.dialect.name == "postgresql":  # else it guesses the size wrong
         c.execute(sa.text(f"ANALYZE {table.name}"))
@@ -129,9 +128,9 @@ def case_ids(c: sa.Connection, rows: Select[Any] | CompoundSelect[Any]) -> Itera
         yield table
     except BaseException:
         with suppress(SQLAlchemyError):  # the transaction may be lost; it takes the table
-            table.drop(c)
+            temp.drop(c, table)
         raise
-    table.drop(c)
+    temp.drop(c, table)
 
 
 def counted(cube: Cube, source: FromClause, sign: int, *where: Any) -> Select[Any]:
@@ -163,10 +162,10 @@ def family_of(items: sa.Table) -> Family:
 def read_items(c: sa.Connection, items: sa.Table, touched: sa.Table, *,
                analyse: bool = False) -> sa.Table:
     """The items of the touched cases read from the case file into a temporary table (with
-    ``analyse``, on PostgreSQL its statistics gathered for the statements that join it)."""
-    table = sa.Table(f"mw_{items.name}_{uuid.uuid4().hex[:8]}", sa.MetaData(),
-                     *(sa.Column(col.name, col.type) for col in items.c), prefixes=["TEMPORARY"])
-    table.create(c)
+    ``analyse``, on PostgreSQL its statistics gathered for the statements that join it; drop
+    it with ``temp.drop``)."""
+    table = temp.create(c, f"mw_{items.name}",
+                        lambda: [sa.Column(col.name, col.type) for col in items.c])
     ids = select(touched.c.case_id)
     c.execute(table.insert().from_select(
         [col.name for col in items.c],
@@ -176,24 +175,45 @@ def read_items(c: sa.Connection, items: sa.Table, touched: sa.Table, *,
     return table
 
 
+def _difference(cube: Cube, fresh: sa.Table, mine: Any) -> Select[Any]:
+    """Per key of the cube: what the stored items of the touched cases (``mine``) count, taken
+    off, plus what their items read afresh count — one row per key (an upsert may change a
+    row only once)."""
+    both = sa.union_all(counted(cube, cube.items, -1, mine), counted(cube, fresh, 1)).subquery()
+    keys = [both.c[k] for k in cube.keys]
+    return (select(*keys, func.sum(both.c.n).label("n"),
+                   *(func.sum(both.c[m]).label(m) for m in cube.sums)).group_by(*keys))
+
+
+def _any(c: sa.Connection, fresh: sa.Table, items: sa.Table, mine: Any) -> bool:
+    """Whether the touched cases have items, stored or read afresh."""
+    return bool(c.execute(select(sa.or_(select(fresh.c.case_id).exists(),
+                                        select(items.c.case_id).where(mine).exists())))
+                .scalar())
+
+
 def apply(c: sa.Connection, touched: sa.Table, *, new: bool = False) -> None:
     """Replace the items of the touched cases and bring the cubes along: what their stored
     items count is taken off, what their items read afresh count is added (``new``: cases
-    never read, while building, have no stored items)."""
+    never read, while building, have no stored items). A family of items the touched cases
+    have none of, stored or afresh, is left as it is."""
     for family in FAMILIES:
         fresh = read_items(c, family.items, touched)
-        if not new:
-            mine = family.items.c.case_id.in_(select(touched.c.case_id))
+        mine = family.items.c.case_id.in_(select(touched.c.case_id))
+        if new:
             for cube in family.cubes:
-                _add(c, cube, counted(cube, family.items, -1, mine))
+                _add(c, cube, counted(cube, fresh, 1))
+        elif _any(c, fresh, family.items, mine):
+            for cube in family.cubes:
+                _add(c, cube, _difference(cube, fresh, mine))
+                c.execute(cube.table.delete().where(cube.table.c.n == 0))
             c.execute(family.items.delete().where(mine))
+        else:
+            temp.drop(c, fresh)
+            continue
         c.execute(family.items.insert().from_select([col.name for col in family.items.c],
                                                     select(fresh)))
-        for cube in family.cubes:
-            _add(c, cube, counted(cube, fresh, 1))
-            if not new:
-                c.execute(cube.table.delete().where(cube.table.c.n == 0))
-        fresh.drop(c)
+        temp.drop(c, fresh)
 
 
 def analyse(c: sa.Connection) -> None:

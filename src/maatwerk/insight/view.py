@@ -29,7 +29,7 @@ from sqlalchemy.sql.selectable import FromClause
 
 from maatwerk.cases.db import READING, Database
 from maatwerk.cases.models import Case
-from maatwerk.insight import readmodel
+from maatwerk.insight import readmodel, temp
 from maatwerk.insight.readmodel import (
     counted,
     read_items,
@@ -87,9 +87,9 @@ class View:
     def close(self) -> None:
         c = self.session.connection()
         for table in self.fresh.values():
-            table.drop(c)
+            temp.drop(c, table)
         if self.touched is not None:
-            self.touched.drop(c)
+            temp.drop(c, self.touched)
 
 
 def _may_refresh(s: Session) -> bool:
@@ -128,7 +128,7 @@ def _open(s: Session) -> View:
         return View(s, True, None)
     touched = temp_case_ids(c, touched_since(state) if state.usable else select(Case.id))
     if state.usable and c.execute(select(touched.c.case_id).limit(1)).first() is None:
-        touched.drop(c)
+        temp.drop(c, touched)
         return View(s, True, None)
     return View(s, state.usable, touched)
 

@@ -18,9 +18,12 @@ A memo belongs to one ``Database`` (``for_database``), so two case files never s
 Concurrent requests for the same key compute it once: the others wait for the first.
 
 Beside the figures, a memo keeps what the figures read of sampled decisions' documents
-(``Memo.documents``, see ``maatwerk.insight.equality.decisions``), by decision id, for every
+(``Memo.documents``, see ``maatwerk.insight.documents.decisions``), by decision id, for every
 revision: a decision's row does not change once written, so after a new event only decisions
-not read before are read. It holds at most ``DOCUMENTS`` of them.
+not read before are read. It holds at most ``DOCUMENTS`` of them. And it keeps the figures
+computed from a sample by a key of what they were computed from (``Memo.measured``, see
+``maatwerk.insight.equality.equality``), for every revision: after an event, a regulation
+whose sample it did not change is not measured again. It holds at most ``MEASURED`` of them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from maatwerk.cases.models import (
 
 SIZE = 16  # keys kept per case file
 DOCUMENTS = 20_000  # decisions kept per case file (a few kB each)
+MEASURED = 64  # figures of one regulation's sample kept per case file
 COUNTED = (Case, Fact, Decision, DeviationRequest, Assessment, Consideration, Objection,
            Deadline)
 
@@ -103,11 +107,13 @@ class Kept(MutableMapping[K, V]):
 class Memo:
     """A few values by key, least recently used first out; a value is computed once even when
     several threads ask for it at the same moment. ``documents`` keeps what the figures read
-    of decisions (see the module's text)."""
+    of decisions, ``measured`` what they computed from samples (see the module's text)."""
 
-    def __init__(self, size: int = SIZE, documents: int = DOCUMENTS) -> None:
+    def __init__(self, size: int = SIZE, documents: int = DOCUMENTS,
+                 measured: int = MEASURED) -> None:
         self.size = size
         self.documents: Kept[int, Any] = Kept(documents)
+        self.measured: Kept[Hashable, Any] = Kept(measured)
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._pending: dict[Hashable, threading.Lock] = {}

@@ -14,7 +14,7 @@ any new event in the case file makes the next request compute afresh.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -31,7 +31,7 @@ from maatwerk.spec.model import Regulation
 from maatwerk.web import charts
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language, translate
-from maatwerk.web.memo import for_database, revision
+from maatwerk.web.memo import Memo, for_database, revision
 from maatwerk.web.pages.manager_insight import dilemma_charts, dynamics_charts
 from maatwerk.web.render import page, redirect, templates
 
@@ -99,8 +99,7 @@ def dashboard_page(request: Request) -> Any:
         known = set(regs) | set(memo.get(("regulations", now), lambda: regulations_in(s)))
         period, problems = period_of(request, known, lang)
         key = ("figures", now, loaded, today, period)
-        figures: dict[str, Any] = memo.get(key, lambda: _figures(s, period, today, regs,
-                                                                  memo.documents))
+        figures: dict[str, Any] = memo.get(key, lambda: _figures(s, period, today, regs, memo))
     titles = {r: text(regs[r].title, lang) if r in regs else r for r in known}
     data = dict(figures)  # the kept figures are shared: never changed, only added to
     data["regulations"] = [{"id": r, "title": titles[r]} for r in sorted(known)]
@@ -113,11 +112,12 @@ def dashboard_page(request: Request) -> Any:
 
 
 def _figures(s: Session, period: Period, today: dt.date, regs: Mapping[str, Regulation],
-             documents: MutableMapping[int, Any] | None = None) -> dict[str, Any]:
+             memo: Memo | None = None) -> dict[str, Any]:
     """Every figure of the dashboard, the dilemma monitor and the dynamics signals (what is
-    read of decisions' documents kept in ``documents``)."""
+    read of decisions' documents, and what is computed from samples, kept in ``memo``)."""
     data = dashboard(s, period, today)
-    with Cohort.gather(s, period, documents) as cohort:
+    kept = (memo.documents, memo.measured) if memo is not None else (None, None)
+    with Cohort.gather(s, period, *kept) as cohort:
         data["dilemmas"] = dilemmas(s, cohort, regs)
         data["dynamics"] = dynamics(s, cohort, regs, today, data["dilemmas"])
     return data
