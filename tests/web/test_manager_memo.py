@@ -1,6 +1,8 @@
 """The manager's dashboard keeps its figures and charts per revision of the case file
 (``maatwerk.web.memo``): asked again while nothing happened they are not computed again, and
-any action on a case makes the next request show the new figures."""
+any action on a case makes the next request show the new figures. The equality figures are
+kept per regulation by what they were computed from: after an event, a regulation whose sample
+it did not change is not measured again, and the figures are those computed from scratch."""
 
 from __future__ import annotations
 
@@ -14,8 +16,12 @@ import sqlalchemy as sa
 from maatwerk.cases.models import Fact, User
 from maatwerk.cases.registry import Registry
 from maatwerk.cases.service import Actor
+from maatwerk.insight import equality
+from maatwerk.insight.cohort import Cohort
+from maatwerk.insight.dashboard import Period
 from maatwerk.web import memo
 from maatwerk.web.pages import manager
+from maatwerk.web.render import jsonable
 from tests.conftest import REGULATIONS
 from tests.web.sites import Site, site
 
@@ -148,3 +154,60 @@ def test_a_failed_computation_is_not_kept() -> None:
     with pytest.raises(RuntimeError):
         kept.get("k", fails)
     assert kept.get("k", lambda: 1) == 1
+
+
+@pytest.fixture
+def measured(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The regulations whose equality figures were computed (not taken from the memo)."""
+    found: list[str] = []
+    compute = equality._measured
+
+    def counting(s: Any, cohort: Any, regulation: str, *args: Any) -> Any:
+        found.append(regulation)
+        return compute(s, cohort, regulation, *args)
+
+    monkeypatch.setattr(equality, "_measured", counting)
+    return found
+
+
+def from_scratch(web: Site) -> dict[str, Any]:
+    """The equality figures computed without anything kept."""
+    files = web.app.state.casefile
+    with files.db.reading() as s, Cohort.gather(s, Period()) as cohort:
+        found: dict[str, Any] = jsonable(equality.equality(s, cohort, files.registry.current))
+    return found
+
+
+def by_regulation(data: dict[str, Any]) -> dict[str, Any]:
+    return {r["regulation"]: r for r in data["dilemmas"]["equality"]["regulations"]}
+
+
+def test_an_event_in_one_regulation_measures_only_that_one_again(web: Site,
+                                                                 measured: list[str]) -> None:
+    first = by_regulation(figures(web))
+    assert sorted(measured) == ["bijstand", "zorgtoeslag"]
+    assert first["zorgtoeslag"]["sampled"] == 1
+    files = web.app.state.casefile
+    files.propose(actor(web, "mo"), web.history.z2)
+    files.decide(actor(web, "alex"), web.history.z2)  # a second zorgtoeslag case decided
+    measured.clear()
+    data = figures(web)
+    after = by_regulation(data)
+    assert measured == ["zorgtoeslag"]  # bijstand's sample did not change
+    assert after["zorgtoeslag"]["sampled"] == 2 and after["bijstand"] == first["bijstand"]
+    assert data["dilemmas"]["equality"] == from_scratch(web)
+
+
+def test_a_fact_recorded_on_a_sampled_case_measures_its_regulation_again(
+        web: Site, measured: list[str]) -> None:
+    first = by_regulation(figures(web))
+    carla = actor(web, "carla")
+    with web.app.state.casefile.db.transaction() as s:  # past the case service: b2 is alone now
+        s.execute(sa.insert(Fact).values(case_id=web.history.b2, name="leefvorm",
+                                         value="gehuwd", source="tests", recorded_by=carla.id))
+    measured.clear()
+    data = figures(web)
+    after = by_regulation(data)
+    assert measured == ["bijstand"] and after["zorgtoeslag"] == first["zorgtoeslag"]
+    assert after["bijstand"] != first["bijstand"]
+    assert data["dilemmas"]["equality"] == from_scratch(web)
