@@ -111,8 +111,16 @@ def svg(spec: dict[str, Any], *, name: str, title: str, description: str,
     prefixed with ``name`` so that several charts can share a page."""
     full = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
             "config": CONFIG, **spec}
-    drawn = _svg(json.dumps(full, sort_keys=True, default=str), lang)
-    drawn = _ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", drawn)
+    return _framed(json.dumps(full, sort_keys=True, default=str), name, title, description,
+                   lang)
+
+
+@functools.lru_cache(maxsize=256)
+def _framed(spec: str, name: str, title: str, description: str, lang: str) -> str:
+    """``svg``, kept by the specification and the frame (a dashboard draws its 20-odd charts
+    again after an event; only those whose specification changed are drawn again, and the
+    others are not framed again either)."""
+    drawn = _ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", _svg(spec, lang))
     start = drawn.index("<svg")
     end = drawn.index(">", start)
     head = drawn[start:end]

@@ -50,7 +50,7 @@ from maatwerk.cases.models import (
     Objection,
 )
 
-SIZE = 16  # keys kept per case file
+SIZE = 32  # keys kept per case file (figures, charts and the JSON twin's body)
 DOCUMENTS = 20_000  # decisions kept per case file (a few kB each)
 MEASURED = 64  # figures of one regulation's sample kept per case file
 COUNTED = (Case, Fact, Decision, DeviationRequest, Assessment, Consideration, Objection,

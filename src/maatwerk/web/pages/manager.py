@@ -6,9 +6,11 @@ anyone else is sent to sign in.
 The figures come from ``maatwerk.insight.dashboard``, the dilemma monitor and the dynamics
 signals from ``maatwerk.insight.dilemmas`` and ``maatwerk.insight.dynamics`` (their charts in
 ``manager_insight``); the JSON twin (``/manager.json``, with the same query) holds them all,
-without the charts. Figures and charts are kept per revision of the case file
+without the charts. Figures, charts and the twin's body are kept per revision of the case file
 (``maatwerk.web.memo``): asked again while nothing happened, the page is not computed again;
-any new event in the case file makes the next request compute afresh.
+any new event in the case file makes the next request compute afresh — except the equality
+figures of a regulation whose sample the event did not change (``Memo.measured``), and the
+charts whose specification did not change (``maatwerk.web.charts``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
 from maatwerk.cases.service import Actor
@@ -33,7 +36,7 @@ from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language, translate
 from maatwerk.web.memo import Memo, for_database, revision
 from maatwerk.web.pages.manager_insight import dilemma_charts, dynamics_charts
-from maatwerk.web.render import page, redirect, templates
+from maatwerk.web.render import jsonable, page, redirect, templates
 
 router = APIRouter()
 ROLES = ("manager", "administrator", "policy_maker")
@@ -105,9 +108,11 @@ def dashboard_page(request: Request) -> Any:
     data["regulations"] = [{"id": r, "title": titles[r]} for r in sorted(known)]
     data["problems"] = problems
     data["query"] = str(request.url.query)
-    if wants_charts(request):
-        data["charts"] = memo.get(("charts", key, lang),
-                                  lambda: _all_charts(figures, titles, lang))
+    if not wants_charts(request):  # the twin: its body kept as the figures are
+        body = memo.get(("json", key, lang, data["query"], tuple(problems)),
+                        lambda: JSONResponse(jsonable(data)).body)
+        return Response(body, media_type="application/json")
+    data["charts"] = memo.get(("charts", key, lang), lambda: _all_charts(figures, titles, lang))
     return data
 
 
