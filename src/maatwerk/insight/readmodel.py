@@ -25,10 +25,12 @@ again by the refresh that follows.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import sqlalchemy as sa
 from sqlalchemy import func, select
@@ -45,6 +47,9 @@ from maatwerk.insight.store import CUBES, ITEMS, SOURCES, STATE, Cube
 
 VERSION = 2  # the definition of the items and cubes; another makes the next refresh rebuild
 CHUNK = 25_000  # cases read per transaction while building
+T = TypeVar("T")
+_BUILT: dict[tuple[Any, ...], Any] = {}  # statements by what they are made of (``built``)
+_BUILT_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -79,18 +84,22 @@ def _largest(name: str) -> Any:
     return select(func.coalesce(func.max(table.c.id), 0)).scalar_subquery()
 
 
+def _state_query() -> Select[Any]:
+    own = [select(column).where(STATE.c.id == 1).scalar_subquery()
+           for column in STATE.c if column.name != "id"]
+    return select(select(func.coalesce(func.max(AuditEntry.id), 0)).scalar_subquery(),
+                  *(_largest(n) for n in SOURCES), *own)
+
+
 def read_state(c: sa.Connection) -> tuple[State, Marks]:
     """The state as ``c`` sees it, and the case file's marks now: one statement, each part a
     lookup in a primary key."""
-    own = [select(column).where(STATE.c.id == 1).scalar_subquery()
-           for column in STATE.c if column.name != "id"]
-    row = c.execute(select(select(func.coalesce(func.max(AuditEntry.id), 0)).scalar_subquery(),
-                           *(_largest(n) for n in SOURCES), *own)).one()
+    row = c.execute(built(("state",), _state_query)).one()
     now = Marks(int(row[0]), tuple(int(x) for x in row[1:1 + len(SOURCES)]))
-    version, complete, built, audit, *ids = row[1 + len(SOURCES):]
+    version, complete, upto, audit, *ids = row[1 + len(SOURCES):]
     if version is None:
         return State(0, False, 0, Marks(0, (0,) * len(SOURCES))), now
-    return State(int(version), bool(complete), int(built),
+    return State(int(version), bool(complete), int(upto),
                  Marks(int(audit), tuple(int(i) for i in ids))), now
 
 
@@ -144,15 +153,28 @@ def counted(cube: Cube, source: FromClause, sign: int, *where: Any) -> Select[An
             .where(sa.true(), *where, *only).group_by(*keys))
 
 
-def _add(c: sa.Connection, cube: Cube, rows: Select[Any]) -> None:
+def built(key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """The statement ``make`` gives, made once per ``key``. The read model's statements are on
+    the same table objects every time (its own, and ``temp``'s), so they are made once per
+    process instead of on every refresh (making them took longer than running them)."""
+    with _BUILT_LOCK:
+        found = _BUILT.get(key)
+    if found is None:
+        found = make()
+        with _BUILT_LOCK:
+            found = _BUILT.setdefault(key, found)
+    return cast(T, found)
+
+
+def _upsert(dialect: str, cube: Cube, rows: Select[Any]) -> Any:
     """Add counted rows to the cube: a key it has takes the sum, a new key is inserted."""
     t = cube.table
-    make = postgresql.insert if c.dialect.name == "postgresql" else sqlite.insert
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     names = [*cube.keys, "n", *cube.sums]
     statement = make(t).from_select(names, rows)
-    c.execute(statement.on_conflict_do_update(
+    return statement.on_conflict_do_update(
         index_elements=[t.c[k] for k in cube.keys],
-        set_={m: t.c[m] + statement.excluded[m] for m in ("n", *cube.sums)}))
+        set_={m: t.c[m] + statement.excluded[m] for m in ("n", *cube.sums)})
 
 
 def family_of(items: sa.Table) -> Family:
@@ -167,9 +189,11 @@ def read_items(c: sa.Connection, items: sa.Table, touched: sa.Table, *,
     table = temp.create(c, f"mw_{items.name}",
                         lambda: [sa.Column(col.name, col.type) for col in items.c])
     ids = select(touched.c.case_id)
-    c.execute(table.insert().from_select(
-        [col.name for col in items.c],
-        family_of(items).read(Sql(c), lambda column: column.in_(ids))))
+    sql = Sql(c)
+    c.execute(built(("fill", c.dialect.name, items, table, touched),
+                    lambda: table.insert().from_select(
+                        [col.name for col in items.c],
+                        family_of(items).read(sql, lambda column: column.in_(ids)))))
     if analyse and c.dialect.name == "postgresql":
         c.execute(sa.text(f"ANALYZE {table.name}"))
     return table
@@ -185,11 +209,30 @@ def _difference(cube: Cube, fresh: sa.Table, mine: Any) -> Select[Any]:
                    *(func.sum(both.c[m]).label(m) for m in cube.sums)).group_by(*keys))
 
 
-def _any(c: sa.Connection, fresh: sa.Table, items: sa.Table, mine: Any) -> bool:
-    """Whether the touched cases have items, stored or read afresh."""
-    return bool(c.execute(select(sa.or_(select(fresh.c.case_id).exists(),
-                                        select(items.c.case_id).where(mine).exists())))
-                .scalar())
+@dataclass(frozen=True)
+class _Steps:
+    """The statements that bring one family of items along, per cube where it has several."""
+
+    any: Select[Any]  # whether the touched cases have items, stored or read afresh
+    differences: tuple[Any, ...]  # the cubes given the difference
+    zeros: tuple[Any, ...]  # the cubes' keys that count 0 dropped
+    delete: Any  # the touched cases' stored items
+    insert: Any  # their items read afresh stored
+    new: tuple[Any, ...]  # the cubes given the items read afresh (while building)
+
+
+def _steps(dialect: str, family: Family, fresh: sa.Table, touched: sa.Table) -> _Steps:
+    items = family.items
+    mine = items.c.case_id.in_(select(touched.c.case_id))
+    return _Steps(
+        any=select(sa.or_(select(fresh.c.case_id).exists(),
+                          select(items.c.case_id).where(mine).exists())),
+        differences=tuple(_upsert(dialect, cube, _difference(cube, fresh, mine))
+                          for cube in family.cubes),
+        zeros=tuple(cube.table.delete().where(cube.table.c.n == 0) for cube in family.cubes),
+        delete=items.delete().where(mine),
+        insert=items.insert().from_select([col.name for col in items.c], select(fresh)),
+        new=tuple(_upsert(dialect, cube, counted(cube, fresh, 1)) for cube in family.cubes))
 
 
 def apply(c: sa.Connection, touched: sa.Table, *, new: bool = False) -> None:
@@ -197,22 +240,23 @@ def apply(c: sa.Connection, touched: sa.Table, *, new: bool = False) -> None:
     items count is taken off, what their items read afresh count is added (``new``: cases
     never read, while building, have no stored items). A family of items the touched cases
     have none of, stored or afresh, is left as it is."""
+    dialect = c.dialect.name
     for family in FAMILIES:
         fresh = read_items(c, family.items, touched)
-        mine = family.items.c.case_id.in_(select(touched.c.case_id))
+        steps = built(("steps", dialect, family.items, fresh, touched),
+                      partial(_steps, dialect, family, fresh, touched))
         if new:
-            for cube in family.cubes:
-                _add(c, cube, counted(cube, fresh, 1))
-        elif _any(c, fresh, family.items, mine):
-            for cube in family.cubes:
-                _add(c, cube, _difference(cube, fresh, mine))
-                c.execute(cube.table.delete().where(cube.table.c.n == 0))
-            c.execute(family.items.delete().where(mine))
+            for statement in steps.new:
+                c.execute(statement)
+        elif c.execute(steps.any).scalar():
+            for difference, zero in zip(steps.differences, steps.zeros, strict=True):
+                c.execute(difference)
+                c.execute(zero)
+            c.execute(steps.delete)
         else:
             temp.drop(c, fresh)
             continue
-        c.execute(family.items.insert().from_select([col.name for col in family.items.c],
-                                                    select(fresh)))
+        c.execute(steps.insert)
         temp.drop(c, fresh)
 
 
