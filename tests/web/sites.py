@@ -5,6 +5,7 @@ password), and the case file's clock set to the day the dashboard is looked at."
 from __future__ import annotations
 
 import datetime as dt
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -74,6 +75,7 @@ class Page(HTMLParser):
         self.labels: set[str] = set()
         self.scripts: list[str] = []
         self.svgs: list[dict[str, str]] = []
+        self.images: list[dict[str, str]] = []
         self.stylesheets: list[str] = []
         self.feed(text)
 
@@ -93,12 +95,14 @@ class Page(HTMLParser):
             self.stylesheets.append(found.get("href", ""))
         if tag == "svg":
             self.svgs.append(found)
+        if tag == "img":
+            self.images.append(found)
 
 
 def check_page(text: str) -> Page:
     """The checks every page of these faces passes: every form field has a label, every
     in-page link has its target, nothing is loaded from elsewhere, every chart is an image
-    with a title and a description."""
+    with a title and a description (an image to be drawn later: with its title as text)."""
     found = Page(text)
     for field in found.fields:
         assert field.get("id") in found.labels, f"a form field without a label: {field}"
@@ -111,4 +115,20 @@ def check_page(text: str) -> Page:
         if svg.get("role") == "img":
             title, desc = svg["aria-labelledby"].split()
             assert {title, desc} <= found.ids
+    for image in found.images:
+        assert image.get("alt") and image["src"].startswith("/"), image
     return found
+
+
+CHART_IMAGE = re.compile(r'<img src="(/grafieken/[0-9a-f]{64}\.svg)"')
+
+
+def drawn(client: TestClient, path: str, headers: dict[str, str]) -> str:
+    """A page whose charts are drawn when the browser asks (``maatwerk.web.drawing``), asked
+    again after its chart images were fetched: every chart inline."""
+    text = client.get(path, headers=headers).text
+    for src in CHART_IMAGE.findall(text):
+        assert client.get(src, headers=headers).status_code == 200
+    again: str = client.get(path, headers=headers).text
+    assert not CHART_IMAGE.search(again)
+    return again

@@ -210,10 +210,15 @@ def test_a_caseworker_cannot_approve_their_own_proposal(server: str, browser: Br
 
 def test_the_manager_and_the_policy_maker_see_their_faces(server: str, browser: Browser) -> None:
     """The manager's dashboard and the policy maker's regulation page and simulation, with
-    their charts drawn in the page; keyboard focus reaches the first form field."""
+    their charts drawn in the page (on the dashboard, a chart not drawn before as an image
+    drawn when the browser asks for it); keyboard focus reaches the first form field."""
     _apply(_login(browser, server, "burger"), server)  # at least one case to show
     manager = _login(browser, server, "manager")
-    manager.goto(server + "/manager")
+    manager.goto(server + "/manager")  # a chart not drawn before: an image drawn when asked
+    assert manager.locator("svg[role=img], img[src^='/grafieken/']").count() >= 1
+    assert manager.evaluate("Array.from(document.images).filter(i => i.src.includes("
+                            "'/grafieken/')).every(i => i.complete && i.naturalWidth > 0)")
+    manager.reload()  # drawn now: inline
     assert manager.locator("svg[role=img]").count() >= 1
     assert "Kerncijfers" in manager.content()
     _no_alert(manager)

@@ -16,7 +16,7 @@ from maatwerk.web.pages.manager_insight import funnel_words
 from tests.conftest import REGULATIONS
 from tests.insight.synthetic import ASSERTIVE, OUTLIER
 from tests.web.insight_site import InsightSite, insight_site
-from tests.web.sites import check_page
+from tests.web.sites import check_page, drawn
 
 SECTIONS = ("dilemmas", "gelijkheid", "rechtszekerheid", "doelmatigheid", "transparantie",
             "willekeur", "dynamiek", "burgers", "behandelaars", "managers", "bestuurders")
@@ -46,7 +46,7 @@ def test_the_dashboard_shows_the_dilemmas_and_the_signals(web: InsightSite) -> N
 
 
 def test_the_funnel_is_an_image_with_its_table(web: InsightSite) -> None:
-    text = web.client.get("/manager", headers=web.headers).text
+    text = drawn(web.client, "/manager", web.headers)
     figure = text[text.index('id="funnel-bijstand-caseworkers-caption"'):]
     figure = figure[:figure.index("</figure>")]
     assert 'role="img"' in figure and '<title id="funnel-bijstand-caseworkers-title">' in figure

@@ -1,18 +1,20 @@
 """The manager's dashboard page (``/manager``) as a manager sees it: in Dutch and in English, the
-numbers in its JSON twin, charts as inline SVG with their tables, the filter form, and who may
-see it at all."""
+numbers in its JSON twin, charts as inline SVG with their tables (a chart not drawn before as an
+image drawn when asked), the filter form, and who may see it at all."""
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from maatwerk.cases.registry import Registry
+from maatwerk.web import drawing, memo
 from tests.conftest import REGULATIONS
-from tests.web.sites import PASSWORD, Site, check_page, site
+from tests.web.sites import CHART_IMAGE, PASSWORD, Site, check_page, drawn, site
 
 CHARTS = ("volumes", "lead-by-regulation", "lead-by-month", "deadlines", "rate-by-team",
           "rate-by-caseworker", "layers")
@@ -50,7 +52,7 @@ def test_the_dashboard_in_dutch_and_in_english(web: Site) -> None:
 
 
 def test_every_chart_is_inline_svg_with_its_table(web: Site) -> None:
-    text = web.client.get("/manager", headers=web.as_("max")).text
+    text = drawn(web.client, "/manager", web.as_("max"))
     found = check_page(text)
     charts = [s for s in found.svgs if s.get("role") == "img"]
     assert len(charts) == len(CHARTS) + len(INSIGHT_CHARTS)
@@ -62,6 +64,30 @@ def test_every_chart_is_inline_svg_with_its_table(web: Site) -> None:
     assert "<script" not in text.replace(
         '<script src="/static/vendor/htmx-1.9.12.min.js" defer></script>', "")
     assert "cdn" not in text.lower()
+
+
+def test_a_chart_not_drawn_before_is_an_image_drawn_when_asked(
+        web: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(drawing, "_drawn", OrderedDict())  # nothing drawn before
+    memo.for_database(web.app.state.casefile.db).clear()
+    text = web.client.get("/manager", headers=web.as_("max")).text
+    found = check_page(text)
+    sources = CHART_IMAGE.findall(text)
+    assert len(sources) == len(found.images) == len(CHARTS) + len(INSIGHT_CHARTS)
+    assert not [s for s in found.svgs if s.get("role") == "img"]
+    figure = text[text.index('id="volumes-caption"'):]
+    figure = figure[:figure.index("</figure>")]
+    assert '<img src="/grafieken/' in figure and "<table" in figure
+    image = web.client.get(sources[0], headers=web.as_("max"))
+    assert image.status_code == 200 and image.headers["content-type"] == "image/svg+xml"
+    assert 'role="img"' in image.text and "immutable" in image.headers["cache-control"]
+    assert web.client.get(sources[0], follow_redirects=False).status_code == 303  # signed out
+    assert web.client.get(sources[0], headers=web.as_("carla"),
+                          follow_redirects=False).status_code == 303  # not a manager
+    unknown = "/grafieken/" + "0" * 64 + ".svg"
+    assert web.client.get(unknown, headers=web.as_("max")).status_code == 404
+    again = web.client.get("/manager", headers=web.as_("max")).text
+    assert len(CHART_IMAGE.findall(again)) == len(sources) - 1  # the one drawn is inline
 
 
 def test_the_json_twin_holds_the_numbers(web: Site) -> None:
@@ -162,10 +188,10 @@ def test_a_case_at_risk_links_to_the_case_for_staff_only(web: Site) -> None:
         "/manager", headers=web.as_("pim")).text
 
 
-def test_the_web_app_draws_charts_only_through_its_charts_module() -> None:
-    """vl-convert (and altair) are used by the web app through maatwerk.web.charts only."""
+def test_the_web_app_draws_charts_only_through_its_drawing_module() -> None:
+    """vl-convert (and altair) are used by the web app through maatwerk.web.drawing only."""
     web = Path(__file__).resolve().parents[2] / "src" / "maatwerk" / "web"
     users = sorted(p.relative_to(web).as_posix() for p in web.rglob("*.py")
                    if re.search(r"^\s*(import|from)\s+(vl_convert|altair)\b",
                                 p.read_text("utf-8"), re.M))
-    assert users == ["charts.py"]
+    assert users == ["drawing.py"]

@@ -1,29 +1,25 @@
 """Charts for the web pages: Vega-Lite specifications rendered to SVG on the server.
 
-``vl_convert`` runs Vega-Lite itself (no CDN, no JavaScript in the browser, no network: external
-data is refused), so a chart is plain SVG inlined in the page. Each chart is accessible: the SVG
-has ``role="img"`` with a ``<title>`` and a ``<desc>``, its colours have at least 3:1 contrast
-with the white between them, series are also told apart by shape, and its data comes with it as
-a table (``Chart.columns`` / ``Chart.rows``) that the page shows beside it.
-
-This module is the only place where the web app uses ``vl_convert``.
+``vl_convert`` runs Vega-Lite itself (``maatwerk.web.drawing``: no CDN, no JavaScript in the
+browser, no network: external data is refused), so a chart is plain SVG inlined in the page —
+or, on a page that asks for its charts ``drawing.later()``, a chart not drawn before is an
+image of that SVG drawn when the browser asks for it (``Chart.later``). Each chart is
+accessible: the SVG has ``role="img"`` with a ``<title>`` and a ``<desc>`` (as an image: its
+title as the text), its colours have at least 3:1 contrast with the white between them, series
+are also told apart by shape, and its data comes with it as a table (``Chart.columns`` /
+``Chart.rows``) that the page shows beside it.
 """
 
 from __future__ import annotations
 
-import functools
-import html
-import json
 import math
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-import vl_convert
-
 from maatwerk.engine.decision import LAYERS
+from maatwerk.web import drawing
 
 # Colours with at least 4:1 contrast on white (WCAG 1.4.11 asks 3:1), from the site's palette.
 INK, MUTED, GRID = "#1b1b1b", "#4a4a4a", "#e3e3e3"
@@ -33,7 +29,6 @@ SHAPES = ("circle", "square", "triangle-up", "diamond", "cross", "triangle-down"
           "stroke")
 LAYER_COLOURS = {"standard": "#154273", "category": "#3a7dc9", "assessment": "#2e7d32",
                  "deviation": "#c05600"}
-LOCALES = {"nl": "nl-NL", "en": "en-US"}
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
 WIDTH, HEIGHT = 520, 240
 
@@ -60,10 +55,11 @@ class Chart:
 
     id: str
     title: str
-    svg: str | None  # None when there is nothing to draw
+    svg: str | None  # None when there is nothing to draw, or it is drawn later
     columns: list[str]
     rows: list[list[str]]
     below: bool = False  # the table goes below the chart (wide tables), not beside it
+    later: str | None = None  # drawn later: the digest ``drawing.waiting`` draws it by
 
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -95,41 +91,13 @@ def register(env: Any) -> None:
 # -- rendering ----------------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=256)
-def _svg(spec: str, lang: str) -> str:
-    locale: Any = LOCALES[lang]  # vl_convert types its locales as a Literal
-    return str(vl_convert.vegalite_to_svg(json.loads(spec), format_locale=locale,
-                                          time_format_locale=locale, allowed_base_urls=[]))
-
-
-_ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
-
-
 def svg(spec: dict[str, Any], *, name: str, title: str, description: str,
         lang: str = "nl") -> str:
     """The chart as inline SVG with ``role="img"``, a title and a description; ids inside it are
-    prefixed with ``name`` so that several charts can share a page."""
-    full = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-            "config": CONFIG, **spec}
-    return _framed(json.dumps(full, sort_keys=True, default=str), name, title, description,
-                   lang)
-
-
-@functools.lru_cache(maxsize=256)
-def _framed(spec: str, name: str, title: str, description: str, lang: str) -> str:
-    """``svg``, kept by the specification and the frame (a dashboard draws its 20-odd charts
-    again after an event; only those whose specification changed are drawn again, and the
-    others are not framed again either)."""
-    drawn = _ID.sub(lambda m: f"{m.group(1)}{name}-{m.group(2)}", _svg(spec, lang))
-    start = drawn.index("<svg")
-    end = drawn.index(">", start)
-    head = drawn[start:end]
-    if head.endswith("/"):  # pragma: no cover - vega never writes an empty svg
-        raise ValueError("an empty SVG")
-    label = f'{name}-title {name}-desc'
-    return (f'{drawn[:start]}{head} role="img" aria-labelledby="{label}" focusable="false">'
-            f'<title id="{name}-title">{html.escape(title)}</title>'
-            f'<desc id="{name}-desc">{html.escape(description)}</desc>{drawn[end + 1:]}')
+    prefixed with ``name`` so that several charts can share a page (``maatwerk.web.drawing``:
+    drawn now unless it was drawn before)."""
+    return drawing.svg({"config": CONFIG, **spec}, name=name, title=title,
+                       description=description, lang=lang)
 
 
 def _values(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -140,9 +108,26 @@ def _values(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _chart(name: str, title: str, description: str, spec: dict[str, Any] | None,
            columns: list[str], rows: list[list[str]], lang: str) -> Chart:
-    drawn = None if spec is None else svg(spec, name=name, title=title,
-                                          description=description, lang=lang)
-    return Chart(name, title, drawn, columns, rows)
+    if spec is None:
+        return Chart(name, title, None, columns, rows)
+    drawn, digest = drawing.drawn_or_later({"config": CONFIG, **spec}, name=name, title=title,
+                                           description=description, lang=lang)
+    return Chart(name, title, drawn, columns, rows, later=digest)
+
+
+def resolve(charts: Any) -> Any:
+    """``charts`` (a chart, or dicts and lists of them) with each chart to be drawn later that
+    has been drawn since given inline."""
+    if isinstance(charts, Chart):
+        if charts.later is None:
+            return charts
+        drawn = drawing.drawn_by(charts.later)
+        return charts if drawn is None else replace(charts, svg=drawn, later=None)
+    if isinstance(charts, dict):
+        return {k: resolve(v) for k, v in charts.items()}
+    if isinstance(charts, list):
+        return [resolve(v) for v in charts]
+    return charts
 
 
 def custom(name: str, spec: dict[str, Any], *, title: str, description: str,

@@ -10,14 +10,16 @@ without the charts. Figures, charts and the twin's body are kept per revision of
 (``maatwerk.web.memo``): asked again while nothing happened, the page is not computed again;
 any new event in the case file makes the next request compute afresh — except the equality
 figures of a regulation whose sample the event did not change (``Memo.measured``), and the
-charts whose specification did not change (``maatwerk.web.charts``).
+charts whose specification did not change (``maatwerk.web.drawing``). The page does not wait
+for the charts that did: each is an image drawn when the browser asks for it
+(``/grafieken/{digest}.svg``), and inline SVG once it has been drawn.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -31,7 +33,7 @@ from maatwerk.insight.dilemmas import dilemmas
 from maatwerk.insight.dynamics import dynamics
 from maatwerk.insight.view import before_reading
 from maatwerk.spec.model import Regulation
-from maatwerk.web import charts
+from maatwerk.web import charts, drawing
 from maatwerk.web.deps import casefile, optional_actor
 from maatwerk.web.i18n import language, translate
 from maatwerk.web.memo import Memo, for_database, revision
@@ -112,8 +114,23 @@ def dashboard_page(request: Request) -> Any:
         body = memo.get(("json", key, lang, data["query"], tuple(problems)),
                         lambda: JSONResponse(jsonable(data)).body)
         return Response(body, media_type="application/json")
-    data["charts"] = memo.get(("charts", key, lang), lambda: _all_charts(figures, titles, lang))
+    data["charts"] = charts.resolve(memo.get(("charts", key, lang),
+                                             lambda: _all_charts(figures, titles, lang)))
     return data
+
+
+@router.get("/grafieken/{digest}.svg", include_in_schema=False)
+def chart_image(request: Request, digest: str) -> Response:
+    """A chart of the dashboard drawn later (``maatwerk.web.drawing``): its SVG, drawn when
+    first asked; the digest names its content, so it may be kept as long as one likes."""
+    who = allowed(request)
+    if not isinstance(who, Actor):
+        return cast(Response, who)
+    drawn = drawing.waiting(digest)
+    if drawn is None:
+        return Response("not found / niet gevonden", status_code=404, media_type="text/plain")
+    return Response(drawn, media_type="image/svg+xml",
+                    headers={"Cache-Control": "private, max-age=31536000, immutable"})
 
 
 def _figures(s: Session, period: Period, today: dt.date, regs: Mapping[str, Regulation],
@@ -129,6 +146,13 @@ def _figures(s: Session, period: Period, today: dt.date, regs: Mapping[str, Regu
 
 
 def _all_charts(figures: dict[str, Any], titles: dict[str, str], lang: str) -> dict[str, Any]:
+    """Every chart of the page; one not drawn before is drawn when the browser asks for it
+    (the page does not wait for the charts an event changed)."""
+    with drawing.later():
+        return _each_chart(figures, titles, lang)
+
+
+def _each_chart(figures: dict[str, Any], titles: dict[str, str], lang: str) -> dict[str, Any]:
     drawn = _charts(figures, titles, lang)
     drawn["dilemmas"] = dilemma_charts(figures["dilemmas"], titles, lang)
     drawn["dynamics"] = dynamics_charts(figures["dynamics"], titles, lang)
