@@ -1,8 +1,9 @@
 """The manager's dashboard keeps its figures and charts per revision of the case file
 (``maatwerk.web.memo``): asked again while nothing happened they are not computed again, and
-any action on a case makes the next request show the new figures. The equality figures are
-kept per regulation by what they were computed from: after an event, a regulation whose sample
-it did not change is not measured again, and the figures are those computed from scratch."""
+any action on a case makes the next request show the new figures. The equality and legal
+certainty figures are kept per regulation by what they were computed from: after an event, a
+regulation whose samples it did not change is not measured again, and the figures are those
+computed from scratch."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from maatwerk.cases.models import Fact, User
 from maatwerk.cases.registry import Registry
 from maatwerk.cases.service import Actor
-from maatwerk.insight import equality
+from maatwerk.insight import certainty, equality
 from maatwerk.insight.cohort import Cohort
 from maatwerk.insight.dashboard import Period
 from maatwerk.web import memo
@@ -158,24 +159,41 @@ def test_a_failed_computation_is_not_kept() -> None:
 
 @pytest.fixture
 def measured(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The regulations whose equality figures were computed (not taken from the memo)."""
+    """The regulations whose equality figures (``regulation``) and whose legal certainty
+    figures (``certainty:regulation``) were computed, not taken from the memo."""
     found: list[str] = []
-    compute = equality._measured
 
-    def counting(s: Any, cohort: Any, regulation: str, *args: Any) -> Any:
-        found.append(regulation)
-        return compute(s, cohort, regulation, *args)
+    def counting(module: Any, label: str) -> None:
+        compute = module._measured
 
-    monkeypatch.setattr(equality, "_measured", counting)
+        def call(s: Any, cohort: Any, regulation: str, *args: Any) -> Any:
+            found.append(label + regulation)
+            return compute(s, cohort, regulation, *args)
+
+        monkeypatch.setattr(module, "_measured", call)
+
+    counting(equality, "")
+    counting(certainty, "certainty:")
     return found
 
 
 def from_scratch(web: Site) -> dict[str, Any]:
-    """The equality figures computed without anything kept."""
+    """The equality and legal certainty figures computed without anything kept."""
     files = web.app.state.casefile
     with files.db.reading() as s, Cohort.gather(s, Period()) as cohort:
-        found: dict[str, Any] = jsonable(equality.equality(s, cohort, files.registry.current))
+        found: dict[str, Any] = jsonable({
+            "equality": equality.equality(s, cohort, files.registry.current),
+            "certainty": certainty.certainty(s, cohort)})
     return found
+
+
+def sampled(data: dict[str, Any]) -> dict[str, Any]:
+    monitor = data["dilemmas"]
+    return {"equality": monitor["equality"],
+            "certainty": {"sample": monitor["legal_certainty"]["sample"],
+                          "seed": monitor["legal_certainty"]["seed"],
+                          "how_far": monitor["legal_certainty"]["how_far"],
+                          "cost": monitor["efficiency"]["cost"]}}
 
 
 def by_regulation(data: dict[str, Any]) -> dict[str, Any]:
@@ -185,7 +203,7 @@ def by_regulation(data: dict[str, Any]) -> dict[str, Any]:
 def test_an_event_in_one_regulation_measures_only_that_one_again(web: Site,
                                                                  measured: list[str]) -> None:
     first = by_regulation(figures(web))
-    assert sorted(measured) == ["bijstand", "zorgtoeslag"]
+    assert sorted(measured) == ["bijstand", "certainty:bijstand", "zorgtoeslag"]
     assert first["zorgtoeslag"]["sampled"] == 1
     files = web.app.state.casefile
     files.propose(actor(web, "mo"), web.history.z2)
@@ -193,9 +211,9 @@ def test_an_event_in_one_regulation_measures_only_that_one_again(web: Site,
     measured.clear()
     data = figures(web)
     after = by_regulation(data)
-    assert measured == ["zorgtoeslag"]  # bijstand's sample did not change
+    assert measured == ["zorgtoeslag"]  # bijstand's samples did not change
     assert after["zorgtoeslag"]["sampled"] == 2 and after["bijstand"] == first["bijstand"]
-    assert data["dilemmas"]["equality"] == from_scratch(web)
+    assert sampled(data) == from_scratch(web)
 
 
 def test_a_fact_recorded_on_a_sampled_case_measures_its_regulation_again(
@@ -210,4 +228,4 @@ def test_a_fact_recorded_on_a_sampled_case_measures_its_regulation_again(
     after = by_regulation(data)
     assert measured == ["bijstand"] and after["zorgtoeslag"] == first["zorgtoeslag"]
     assert after["bijstand"] != first["bijstand"]
-    assert data["dilemmas"]["equality"] == from_scratch(web)
+    assert sampled(data) == from_scratch(web)

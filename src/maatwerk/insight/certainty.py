@@ -21,12 +21,14 @@ layer is not ``standard``.
 ``how_far`` and ``cost`` read decision documents, so they use a sample (``cohort``: at most
 ``SAMPLE`` of the cases decided with discretion per regulation, the smallest hashes). When a
 regulation has more, the sums are scaled up by the number of cases over the number sampled and
-marked ``estimated``; otherwise they are exact.
+marked ``estimated``; otherwise they are exact. Each regulation's part is kept by what it was
+computed from (``certainty``), as the equality figures are.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -42,19 +44,19 @@ SAMPLE = 300  # cases decided with discretion, per regulation
 CENTS, SHARE = Decimal("0.01"), Decimal("0.0001")
 
 
-def sample(s: Session, cohort: Cohort, size: int = SAMPLE,
-           seed: int = SEED) -> tuple[list[Any], dict[str, int]]:
-    """The sampled cases decided with discretion (their standing decision's deciding layers and
-    document layers), and per regulation how many such cases there are."""
-    chosen = cohort.sample(s, size, seed, discretion=True)
-    found = decisions(s, [r.decision_id for r in chosen], cohort.documents)
-    rows = [Sampled(r.regulation, r.case_id, r.month, found[r.decision_id].deciding_layer,
-                    found[r.decision_id].layers) for r in chosen]
-    population: dict[str, int] = {}
+def population(s: Session, cohort: Cohort) -> dict[str, int]:
+    """Per regulation, how many cases of the period were decided with discretion."""
+    found: dict[str, int] = {}
     for row in cohort.units(s):
         if row.how != "rules":
-            population[row.regulation] = population.get(row.regulation, 0) + int(row.n)
-    return rows, population
+            found[row.regulation] = found.get(row.regulation, 0) + int(row.n)
+    return found
+
+
+def _read(s: Session, cohort: Cohort, chosen: Sequence[Any]) -> list[Sampled]:
+    found = decisions(s, [r.decision_id for r in chosen], cohort.documents)
+    return [Sampled(r.regulation, r.case_id, r.month, found[r.decision_id].deciding_layer,
+                    found[r.decision_id].layers) for r in chosen]
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,39 @@ def _rank(layer: str) -> int:
     return LAYERS.index(layer) if layer in LAYERS else len(LAYERS)
 
 
+def _measured(s: Session, cohort: Cohort, regulation: str, chosen: Sequence[Any],
+              cases: int) -> dict[str, Any]:
+    """``how_far`` and ``cost`` of one regulation's sample, of ``cases`` decided with
+    discretion."""
+    rows = _read(s, cohort, chosen)
+    return {"how_far": how_far(rows), "cost": cost(rows, {regulation: cases})}
+
+
 def certainty(s: Session, cohort: Cohort, size: int = SAMPLE,
               seed: int = SEED) -> dict[str, Any]:
     """How far outcomes decided with discretion depart from the standard one, and what the
-    deviations cost."""
-    rows, population = sample(s, cohort, size, seed)
-    return {"sample": size, "seed": seed, "how_far": how_far(rows),
-            "cost": cost(rows, population)}
+    deviations cost. A regulation's part is taken from ``cohort.kept`` when it was computed
+    before from the same sample — the same cases with the same standing decisions (which do
+    not change once written) in the same months — and the same number of cases decided with
+    discretion; and kept there when computed."""
+    chosen = cohort.sample(s, size, seed, discretion=True)
+    cases = population(s, cohort)
+    by_regulation: dict[str, list[Any]] = {}
+    for row in chosen:
+        by_regulation.setdefault(row.regulation, []).append(row)
+    far: list[dict[str, Any]] = []
+    spent: dict[str, Any] = {"by_clause": [], "by_month": [], "population": cases,
+                             "sampled": {}}
+    for regulation, mine in sorted(by_regulation.items()):
+        content = repr([(r.case_id, r.decision_id, r.month) for r in mine])
+        key = ("certainty", regulation, size, seed, cases.get(regulation, 0),
+               hashlib.sha256(content.encode()).hexdigest())
+        part = cohort.kept.get(key)
+        if part is None:
+            part = cohort.kept[key] = _measured(s, cohort, regulation, mine,
+                                                cases.get(regulation, 0))
+        far += part["how_far"]
+        for name in ("by_clause", "by_month"):
+            spent[name] += part["cost"][name]
+        spent["sampled"].update(part["cost"]["sampled"])
+    return {"sample": size, "seed": seed, "how_far": far, "cost": spent}

@@ -20,6 +20,7 @@ twenty lies there by chance alone, so a warning is not an alarm).
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -72,13 +73,22 @@ LEVELS = ((1 - ALARM) / 2, (1 - WARN) / 2, 1 - (1 - WARN) / 2, 1 - (1 - ALARM) /
 NAMES = ("low_998", "low_95", "high_95", "high_998")
 
 
-def _limits(n: int, p: float) -> list[float]:
-    return [0.0 if n == 0 else min(1.0, max(0.0, c / n)) for c in quantiles(n, p, LEVELS)]
+@functools.lru_cache(maxsize=8192)
+def _limits(n: int, p: float) -> tuple[float, ...]:
+    """The four limits as rates (kept: a funnel asks for the same ones again, and so does the
+    next request when the target rate did not change)."""
+    return tuple(0.0 if n == 0 else min(1.0, max(0.0, c / n))
+                 for c in quantiles(n, p, LEVELS))
+
+
+@functools.lru_cache(maxsize=8192)
+def _rates(n: int, p: float) -> tuple[Decimal, ...]:
+    return tuple(_rate(value) for value in _limits(n, p))
 
 
 def limits(n: int, p: float) -> dict[str, Decimal]:
     """The four limits (rates) for ``n`` cases around the target rate ``p``."""
-    return {name: _rate(value) for name, value in zip(NAMES, _limits(n, p), strict=True)}
+    return dict(zip(NAMES, _rates(n, p), strict=True))
 
 
 @dataclass(frozen=True)
