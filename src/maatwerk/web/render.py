@@ -83,10 +83,18 @@ def page(router: APIRouter, path: str, template: str) -> Callable[[Callable[...,
     return decorate
 
 
+_PLAIN = (str, int, bool, type(None))  # written as they are (``to_json`` keeps them)
+
+
 def jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    """A page's data as JSON values (``to_json`` for each value; keys as text). The plain
+    types are told by their exact type first: a dashboard has some 30,000 values."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict or isinstance(value, dict):
+        return {k if type(k) is str else str(k): jsonable(v) for k, v in value.items()}
+    if kind is list or isinstance(value, (list, tuple)):
         return [jsonable(v) for v in value]
     return to_json(value)
 
