@@ -86,8 +86,11 @@ def test_a_chart_not_drawn_before_is_an_image_drawn_when_asked(
                           follow_redirects=False).status_code == 303  # not a manager
     unknown = "/grafieken/" + "0" * 64 + ".svg"
     assert web.client.get(unknown, headers=web.as_("max")).status_code == 404
+    monkeypatch.setattr(drawing, "_waiting", OrderedDict())  # as if left out by later pages
+    assert web.client.get(sources[1], headers=web.as_("max")).status_code == 404
     again = web.client.get("/manager", headers=web.as_("max")).text
     assert len(CHART_IMAGE.findall(again)) == len(sources) - 1  # the one drawn is inline
+    assert web.client.get(sources[1], headers=web.as_("max")).status_code == 200  # named again
 
 
 def test_the_json_twin_holds_the_numbers(web: Site) -> None:

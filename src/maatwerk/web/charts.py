@@ -59,7 +59,7 @@ class Chart:
     columns: list[str]
     rows: list[list[str]]
     below: bool = False  # the table goes below the chart (wide tables), not beside it
-    later: str | None = None  # drawn later: the digest ``drawing.waiting`` draws it by
+    later: drawing.Later | None = None  # drawn when its image is asked for (``drawing``)
 
 
 # -- formatting ---------------------------------------------------------------------------------
@@ -110,9 +110,9 @@ def _chart(name: str, title: str, description: str, spec: dict[str, Any] | None,
            columns: list[str], rows: list[list[str]], lang: str) -> Chart:
     if spec is None:
         return Chart(name, title, None, columns, rows)
-    drawn, digest = drawing.drawn_or_later({"config": CONFIG, **spec}, name=name, title=title,
-                                           description=description, lang=lang)
-    return Chart(name, title, drawn, columns, rows, later=digest)
+    drawn, later = drawing.drawn_or_later({"config": CONFIG, **spec}, name=name, title=title,
+                                          description=description, lang=lang)
+    return Chart(name, title, drawn, columns, rows, later=later)
 
 
 def resolve(charts: Any) -> Any:

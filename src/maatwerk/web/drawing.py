@@ -12,9 +12,9 @@ chart not drawn yet is given as the digest of its specification and frame — th
 as ``<img src="/grafieken/{digest}.svg">`` beside its data table, and ``waiting(digest)``
 draws it when the browser asks (once, however many ask at the same moment). Nothing is drawn
 from a request's own input: only specifications a page of this process made are known by
-their digest (``WAITING`` of them; after a restart an unknown digest is not found, and the
-page made afresh names it again). This module is the only place where the web app uses
-``vl_convert``.
+their digest (the last ``WAITING`` of them; a page kept by the memo names its charts again
+each time it is asked, and after a restart the page is made afresh). This module is the only
+place where the web app uses ``vl_convert``.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
 import vl_convert
 
-DRAWN = 512  # charts kept drawn per process
-WAITING = 1024  # specifications of charts to draw later, by digest
+DRAWN = 256  # charts kept drawn per process
+WAITING = 256  # specifications of charts to draw later, by digest
 LOCALES = {"nl": "nl-NL", "en": "en-US"}
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"
 _ID = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
@@ -116,32 +117,48 @@ def later() -> Iterator[None]:
         _LATER.reset(token)
 
 
+@dataclass(frozen=True)
+class Later:
+    """A chart to draw when its image is asked for: the digest that names it and what it is."""
+
+    digest: str
+    key: Key = field(repr=False)
+
+
+def _wait(later: Later) -> None:
+    with _LOCK:
+        _kept(_waiting, later.digest, later.key, WAITING)
+
+
 def drawn_or_later(spec: dict[str, Any], *, name: str, title: str, description: str,
-                   lang: str = "nl") -> tuple[str | None, str | None]:
-    """The chart as inline SVG, or — within ``later()``, when it was not drawn before — the
-    digest by which ``waiting`` draws it: ``(svg, None)`` or ``(None, digest)``."""
+                   lang: str = "nl") -> tuple[str | None, Later | None]:
+    """The chart as inline SVG, or — within ``later()``, when it was not drawn before — what
+    ``waiting`` draws it by: ``(svg, None)`` or ``(None, later)``."""
     found = key(spec, name=name, title=title, description=description, lang=lang)
     if not _LATER.get():
         return _draw(found), None
     with _LOCK:
         drawn = _drawn.get(found)
-        if drawn is not None:
-            return drawn, None
-        digest = hashlib.sha256(json.dumps(found).encode()).hexdigest()
-        _kept(_waiting, digest, found, WAITING)
-    return None, digest
+    if drawn is not None:
+        return drawn, None
+    waits = Later(hashlib.sha256(json.dumps(found).encode()).hexdigest(), found)
+    _wait(waits)
+    return None, waits
 
 
-def drawn_by(digest: str) -> str | None:
-    """The chart of a digest ``drawn_or_later`` gave, if it has been drawn since."""
+def drawn_by(later: Later) -> str | None:
+    """The chart of ``later`` if it has been drawn since (else it is waiting again, should it
+    have been left out of the charts waiting since)."""
     with _LOCK:
-        found = _waiting.get(digest)
-        return None if found is None else _drawn.get(found)
+        found = _drawn.get(later.key)
+    if found is None:
+        _wait(later)
+    return found
 
 
 def waiting(digest: str) -> str | None:
     """The chart of a digest ``drawn_or_later`` gave, drawn now if it was not yet (None for a
-    digest this process did not give)."""
+    digest this process did not give, or gave so long ago that it was left out)."""
     with _LOCK:
         found = _waiting.get(digest)
     return None if found is None else _draw(found)
