@@ -39,10 +39,10 @@ from maatwerk.engine.decision import (
 from maatwerk.engine.discretion import (
     BOUND_NAMES,
     AppliedDeviation,
+    Deviating,
+    Evaluator,
     check_consideration,
-    check_deviation,
     considered,
-    evaluator,
 )
 from maatwerk.engine.inputs import Checker, check
 from maatwerk.engine.plan import Plan, Plans
@@ -79,6 +79,7 @@ class Decider:
         self.assessed = frozenset(reg.assessed())
         self._check = Checker(reg)
         self._assessing = Assessing(reg)
+        self._deviating = Deviating(reg)
 
     # -- inputs ----------------------------------------------------------------------------------
 
@@ -155,12 +156,8 @@ class Decider:
             if base is None:
                 env = Env(values, funcs, day, {}, {}, [])
             else:
-                known = base.values
-                env = Env(values, funcs, day, {k: v for k, v in known.items() if k not in affected}
-                          if Unknown not in map(type, known.values()) else
-                          {k: v for k, v in known.items()
-                           if k not in affected and not isinstance(v, Unknown)},
-                          dict(base.used), [b for b in base.branches if b[0] not in affected])
+                env = Env(values, funcs, day, _kept(base.values, affected), dict(base.used),
+                          [b for b in base.branches if b[0] not in affected])
             if pinned:
                 env.values.update(pinned)
             try:
@@ -198,7 +195,7 @@ class Decider:
             env, outputs = self._layer(plan, values, day, skip=assessed)
             layers.append(Layer(CATEGORY, outputs, env, tuple(chosen)))
         if assessment is not None:
-            applied = self._assessing.check(assessment, evaluator(
+            applied = self._assessing.check(assessment, Evaluator(
                 plan, env, values, day, self.assessment_names))
             frame = applied.frame
             values = {**values, frame.provision: applied.provision, frame.amount: applied.amount}
@@ -228,9 +225,9 @@ class Decider:
             undecided = self._undecided(outputs, results)
             before = ({output: undecided[output]} if output in undecided else
                       {output: env.values[output]} if output in env.values else {})
-            check = evaluator(plan, env, values, day, BOUND_NAMES)
-            applied.append(check_deviation(self.reg, deviation, before, check,
-                                           approval=deviation is not proposal))
+            check = Evaluator(plan, env, values, day, BOUND_NAMES)
+            applied.append(self._deviating.check(deviation, before, check,
+                                                 approval=deviation is not proposal))
             pinned[output] = applied[-1].value
             env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
                                        changed=frozenset(pinned))
@@ -310,12 +307,12 @@ class Decider:
             output, env.values.get(output))
         if before is None or isinstance(before, Unknown):
             return {"value": None, "min": None, "max": None, "allowed": None}
-        check = evaluator(plan, env, decision.inputs, decision.date, BOUND_NAMES)
+        check = Evaluator(plan, env, decision.inputs, decision.date, BOUND_NAMES)
         check.set({"standard": before})
         return {"value": before,
-                "min": check(bounds.minimum, clause) if bounds.minimum else None,
-                "max": check(bounds.maximum, clause) if bounds.maximum else None,
-                "allowed": [check(f, clause) for f in bounds.allowed]
+                "min": check.of(bounds.minimum, clause) if bounds.minimum else None,
+                "max": check.of(bounds.maximum, clause) if bounds.maximum else None,
+                "allowed": [check.of(f, clause) for f in bounds.allowed]
                 if bounds.allowed is not None else None}
 
     # -- categories ------------------------------------------------------------------------------
@@ -340,6 +337,20 @@ class Decider:
                     raise _conflict(self.reg, a, b, f"both change {', '.join(sorted(shared))} "
                                     "and neither has a higher precedence")
         return ordered
+
+
+def _kept(known: Mapping[str, Any], affected: frozenset[str]) -> dict[str, Any]:
+    """The known values a layer takes over from the one before: all but the ``affected`` and
+    the unknown ones."""
+    if len(affected) < len(known):
+        kept = dict(known)
+        for name in affected:
+            kept.pop(name, None)
+    else:
+        kept = {k: v for k, v in known.items() if k not in affected}
+    if Unknown in map(type, kept.values()):
+        return {k: v for k, v in kept.items() if type(v) is not Unknown}
+    return kept
 
 
 def _conflict(reg: Regulation, a: CategoryDef, b: CategoryDef, why: str) -> DecisionError:

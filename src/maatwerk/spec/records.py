@@ -24,6 +24,13 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def fields(record: Record) -> dict[str, Any]:
+    """A record's fields by name, for reading many of them in a hot path: read from the dict a
+    model keeps them in, they skip the model's attribute hook, which costs several times a plain
+    attribute read. Read only; a record is frozen."""
+    return record.__dict__
+
+
 class Actor(Record):
     """A person acting on a case: a pseudonymous id, a role and a unit."""
 

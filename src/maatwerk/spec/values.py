@@ -89,6 +89,8 @@ def coerce(value: Any, type_: Type) -> Any:
     elif (fast is int and kind == "integer" and -_LIMIT < value < _LIMIT) or (
             fast is bool and kind == "bool") or (fast is str and kind == "text"):
         return value
+    elif fast is str and kind == "money":
+        return _text_number(value, "an amount in euros")
     if value is None:
         raise ValueProblem(f"expected {_describe(type_)}, not an empty value")
     if kind == "bool":
