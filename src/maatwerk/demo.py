@@ -291,7 +291,7 @@ def _serve(url: str, regulations: Path, secret: str,
 
     from maatwerk.cases.casefile import CaseFile
     from maatwerk.cases.db import Database
-    from maatwerk.web.app import create_app
+    from maatwerk.web.app import create_app, settle
     from maatwerk.web.settings import Settings
 
     settings = Settings(db=url, regulations=(str(regulations),), secret=secret)
@@ -299,4 +299,5 @@ def _serve(url: str, regulations: Path, secret: str,
     if clock is not None:
         files = app.state.casefile
         app.state.casefile = CaseFile(files.db, files.registry, files.secret, clock=clock)
+    settle()
     uvicorn.run(app, host=host, port=port, log_level="warning")

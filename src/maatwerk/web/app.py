@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from importlib import resources
 from typing import Any
 
@@ -45,6 +46,21 @@ def telemetry() -> TelemetryConfig | None:
     if any(not _unconfigured(provider) for provider in providers):
         return None  # FastAPI's defaults
     return {"tracing": False, "metrics": False, "logs": False}
+
+
+def settle() -> None:
+    """Take what a server made as it started out of the garbage collector's way, for the rest
+    of the process: modules, regulations and their compiled plans, the database's metadata.
+
+    A full collection walks every object the collector tracks, and it runs whenever enough
+    objects have survived younger ones — during whichever request made them. In a started demo
+    server that walk took about 145 ms on a 2-core machine, the tail of the dashboard's
+    timings; with what was made at start frozen (``gc.freeze``), about 30-45 ms. Frozen objects
+    are never collected, so this is called once, when the app is made and nothing else is
+    alive: by the servers (``asgi``, ``maatwerk demo``), not by ``create_app`` (tests make
+    many apps)."""
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None, *, migrate: bool = True,

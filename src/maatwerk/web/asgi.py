@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from maatwerk.web.app import create_app
+from maatwerk.web.app import create_app, settle
 
 app = create_app()
+settle()
