@@ -35,7 +35,7 @@ import sqlalchemy as sa
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from maatwerk.cases.models import Fact, Unit, User
+from maatwerk.cases.models import Unit, User
 from maatwerk.insight.dashboard import NO_TEAM, Period, counted
 from maatwerk.insight.items import DECIDED_STATES
 from maatwerk.insight.sql import MODULUS, MULTIPLIER, SEED, hashed, month
@@ -140,26 +140,19 @@ class Cohort:
             yield cls(period, view, documents={} if documents is None else documents,
                       kept={} if kept is None else kept)
 
-    def sample(self, s: Session, size: int, seed: int = SEED, *, discretion: bool = False,
-               facts: bool = False) -> list[Any]:
+    def sample(self, s: Session, size: int, seed: int = SEED, *,
+               discretion: bool = False) -> list[Any]:
         """Per regulation, the ``size`` cases of the period with the smallest hash (with
         ``discretion``: among those decided with discretion), ordered by regulation and case:
-        for the default seed read in the order of the stored hash, for another computed. With
-        ``facts``, each case's fact version too (``fact_last``, ``fact_count``: the largest id
-        and the number of its fact rows, looked up in the index on the facts' case)."""
+        for the default seed read in the order of the stored hash, for another computed."""
         regulations = sorted({row.regulation for row in self.units(s)
                               if not discretion or row.how != "rules"})
         items = self.view.items(CASES)
         c = items.c
         h = c.hash if seed == SEED else hashed(c.case_id, seed)
         caseworker, team, joins = _names(c.unit_id, c.assigned_to)
-        versions = [select(func.coalesce(func.max(Fact.id), 0)).where(Fact.case_id == c.case_id)
-                    .scalar_subquery().label("fact_last"),
-                    select(func.count(Fact.id)).where(Fact.case_id == c.case_id)
-                    .scalar_subquery().label("fact_count")] if facts else []
         query = select(c.case_id, c.regulation, c.peildatum, caseworker, team, c.decision_id,
-                       month(c.first_day).label("month"), h.label("hash"),
-                       *versions).select_from(items)
+                       month(c.first_day).label("month"), h.label("hash")).select_from(items)
         for table, on in joins:
             query = query.outerjoin(table, on)
         query = query.where(c.decided == 1, *self.period.on_days(c.first_day),

@@ -5,8 +5,8 @@ Decision rows and case references do not change once written, and facts are only
 (a later record of a name supersedes an earlier one; ``maatwerk.cases.models.Fact``). So what
 was read of a decision can be kept by its id (``decisions``), and a case's facts are known to
 be unchanged while its *fact version* — the largest id and the number of its fact rows — is
-(read with the sample, ``Cohort.sample(facts=True)``): the equality figures keep what they
-computed under a key of their sample that holds it (``maatwerk.insight.equality``).
+(``fact_versions``): the equality figures keep what they computed under a key of their
+sample that holds it (``maatwerk.insight.equality``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from maatwerk.cases.models import Case, Decision, Fact
@@ -122,4 +122,18 @@ def facts_of(s: Session, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
                 select(Fact.case_id, Fact.name, Fact.value)
                 .where(Fact.case_id.in_(chunk)).order_by(Fact.id)):
             found[case_id][name] = value
+    return found
+
+
+def fact_versions(s: Session, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Per case, the largest id and the number of its fact rows ((0, 0) for none): read from
+    the index on the facts' case, without their values. Facts are only added, so the facts of
+    a case are the same as long as this is."""
+    found = dict.fromkeys(ids, (0, 0))
+    for start in range(0, len(ids), 5 * CHUNK):
+        chunk = list(ids[start:start + 5 * CHUNK])
+        for case_id, last, n in s.execute(
+                select(Fact.case_id, func.max(Fact.id), func.count())
+                .where(Fact.case_id.in_(chunk)).group_by(Fact.case_id)):
+            found[case_id] = (int(last), int(n))
     return found

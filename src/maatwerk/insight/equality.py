@@ -44,7 +44,7 @@ from sqlalchemy.orm import Session
 from maatwerk.engine.decision import CATEGORY, LAYERS
 from maatwerk.insight.cohort import SEED, Cohort
 from maatwerk.insight.dashboard import share
-from maatwerk.insight.documents import Row, facts_of, rows
+from maatwerk.insight.documents import Row, fact_versions, facts_of, rows
 from maatwerk.spec.model import Regulation
 
 SAMPLE = 500  # decided cases per regulation
@@ -298,13 +298,14 @@ def _example(key: tuple[Any, ...], members: list[Sampled],
             "references": sorted(m.reference for m in members)[:10]}
 
 
-def _content(regulation: str, reg: Regulation | None, chosen: Sequence[Any], size: int,
-             seed: int) -> tuple[Any, ...]:
+def _content(regulation: str, reg: Regulation | None, chosen: Sequence[Any],
+             versions: Mapping[int, tuple[int, int]], size: int, seed: int) -> tuple[Any, ...]:
     """What one regulation's equality figures are computed from, as a key: the regulation's
     definition, the sample, and per sampled case its standing decision (a decision does not
     change once written), its reference date, caseworker and team, and its fact version (facts
     are only added). The case's reference does not change either."""
-    rows = repr([tuple(r) for r in chosen])
+    rows = repr([(r.case_id, r.decision_id, str(r.peildatum), r.caseworker, r.team,
+                  versions.get(r.case_id)) for r in chosen])
     return ("equality", regulation, reg.sha256 if reg is not None else None, size, seed,
             hashlib.sha256(rows.encode()).hexdigest())
 
@@ -324,13 +325,14 @@ def equality(s: Session, cohort: Cohort, regulations: Mapping[str, Regulation],
     """Per regulation: how often alike cases got different outcomes. A regulation's figures
     are taken from ``cohort.kept`` when they were computed before from the same content
     (``_content``), and kept there when computed."""
-    chosen = cohort.sample(s, size, seed, facts=True)
+    chosen = cohort.sample(s, size, seed)
     by_regulation: dict[str, list[Any]] = {}
     for row in chosen:
         by_regulation.setdefault(row.regulation, []).append(row)
+    versions = fact_versions(s, [r.case_id for r in chosen])
     found = []
     for regulation, mine in sorted(by_regulation.items()):
-        key = _content(regulation, regulations.get(regulation), mine, size, seed)
+        key = _content(regulation, regulations.get(regulation), mine, versions, size, seed)
         figures = cohort.kept.get(key)
         if figures is None:
             figures = cohort.kept[key] = _measured(s, cohort, regulation, mine, regulations)
