@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterator, MutableMapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 import sqlalchemy as sa
@@ -158,7 +159,8 @@ class Cohort:
         query = query.where(c.decided == 1, *self.period.on_days(c.first_day),
                             *([c.how != "rules"] if discretion else []))
         found: list[Any] = []
-        for regulation in regulations:
-            found += s.execute(query.where(c.regulation == regulation)
-                               .order_by(h, c.case_id).limit(size)).all()
-        return sorted(found, key=lambda row: (row.regulation, row.case_id))
+        for regulation in regulations:  # in order; within one, by case (the first column)
+            found += sorted(s.execute(query.where(c.regulation == regulation)
+                                      .order_by(h, c.case_id).limit(size)).all(),
+                            key=itemgetter(0))
+        return found
