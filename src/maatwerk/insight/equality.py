@@ -303,9 +303,9 @@ def _content(regulation: str, reg: Regulation | None, chosen: Sequence[Any],
     """What one regulation's equality figures are computed from, as a key: the regulation's
     definition, the sample, and per sampled case its standing decision (a decision does not
     change once written), its reference date, caseworker and team, and its fact version (facts
-    are only added). The case's reference does not change either."""
-    rows = repr([(r.case_id, r.decision_id, str(r.peildatum), r.caseworker, r.team,
-                  versions.get(r.case_id)) for r in chosen])
+    are only added). The case's reference does not change either. (The whole row of the
+    sample is taken, by position: its case id first.)"""
+    rows = repr([(*r, versions.get(r[0])) for r in chosen])
     return ("equality", regulation, reg.sha256 if reg is not None else None, size, seed,
             hashlib.sha256(rows.encode()).hexdigest())
 
