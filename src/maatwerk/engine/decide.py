@@ -156,8 +156,9 @@ class Decider:
             if base is None:
                 env = Env(values, funcs, day, {}, {}, [])
             else:
-                env = Env(values, funcs, day, _kept(base.values, affected), dict(base.used),
-                          [b for b in base.branches if b[0] not in affected])
+                env = Env(values, funcs, day,
+                          _kept(base.values, affected, base.funcs is not plan.funcs),
+                          dict(base.used), [b for b in base.branches if b[0] not in affected])
             if pinned:
                 env.values.update(pinned)
             try:
@@ -220,14 +221,15 @@ class Decider:
         it; a value an undecided category could still change is not known."""
         pinned: dict[str, Any] = {}
         applied: list[AppliedDeviation] = []
+        open_categories = Unknown in map(type, results.values())
         for deviation in deviations:
             output = deviation.output
-            undecided = self._undecided(outputs, results)
+            undecided = self._undecided(outputs, results) if open_categories else outputs
             before = ({output: undecided[output]} if output in undecided else
                       {output: env.values[output]} if output in env.values else {})
             check = Evaluator(plan, env, values, day, BOUND_NAMES)
             applied.append(self._deviating.check(deviation, before, check,
-                                                 approval=deviation is not proposal))
+                                                 deviation is not proposal))
             pinned[output] = applied[-1].value
             env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
                                        changed=frozenset(pinned))
@@ -339,16 +341,18 @@ class Decider:
         return ordered
 
 
-def _kept(known: Mapping[str, Any], affected: frozenset[str]) -> dict[str, Any]:
+def _kept(known: Mapping[str, Any], affected: frozenset[str],
+          unknowns: bool = True) -> dict[str, Any]:
     """The known values a layer takes over from the one before: all but the ``affected`` and
-    the unknown ones."""
+    the unknown ones (none when the layer before was evaluated strictly under the same plan:
+    ``unknowns`` false)."""
     if len(affected) < len(known):
         kept = dict(known)
         for name in affected:
             kept.pop(name, None)
     else:
         kept = {k: v for k, v in known.items() if k not in affected}
-    if Unknown in map(type, kept.values()):
+    if unknowns and Unknown in map(type, kept.values()):
         return {k: v for k, v in kept.items() if type(v) is not Unknown}
     return kept
 

@@ -164,7 +164,7 @@ class Deviating:
                     for output, bounds in clause.bounds.items()})
             for name, clause in reg.hardship.items()}
 
-    def check(self, dev: Deviation, before: Mapping[str, Any], evaluate: Evaluator, *,
+    def check(self, dev: Deviation, before: Mapping[str, Any], evaluate: Evaluator,
               approval: bool = True) -> AppliedDeviation:
         """The deviation as it will be applied; raises ``DecisionError`` if the clause forbids
         it. With ``approval=False`` (a proposal not yet approved) the four-eyes conditions are
@@ -206,7 +206,7 @@ class Deviating:
                 raise DecisionError("MW708", f"{basis()} requires the approval of a second "
                                     "person (four-eyes); the deviation has no approver",
                                     path="deviation.approver")
-            if fields(approver)["id"] == fields(proposer)["id"]:
+            if approver.id == proposer.id:
                 raise DecisionError("MW708", f"{basis()}: nobody approves their own "
                                     "deviation; the approver must differ from the proposer",
                                     path="deviation.approver", got=approver.id)
