@@ -1,6 +1,7 @@
 """A decision with an assessment and a deviation, against the same decision without them.
 
-    .venv/bin/python bench/discretion.py [--rounds N] [--batch N]   # writes results/discretion.md
+    .venv/bin/python bench/discretion.py [--rounds N] [--batch N] [--calls N]
+                                                            # writes results/discretion.md
 
 The bar (issue: discretion as a construct): a decision with an assessment and a deviation stays
 within 2x the time of the same decision without them. *The same decision without them* is the
@@ -13,7 +14,9 @@ with no outputs at all (each waits for the investigation), reached by another ro
 are tried strictly, then evaluated three-valued): another decision, so no like-for-like base. It
 is timed too; it was the base of the reports before 2026-11-28. Rounds are interleaved and
 shuffled so that machine noise hits every variant alike; reported are medians per decision and
-ratios from the same run, written to bench/results/discretion.md.
+ratios from the same run, written to bench/results/discretion.md. Where valgrind is installed the
+report adds the instructions a decision of each variant executes (``--calls`` decisions counted,
+0 to leave them out): a figure the machine's load does not change.
 """
 
 from __future__ import annotations
@@ -88,21 +91,35 @@ def variants(reg: Regulation) -> dict[str, Callable[[], Any]]:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--batch", type=int, default=300)
-    args = parser.parse_args()
-    reg = maatwerk.load(FIXTURE)
+def all_variants() -> dict[str, Callable[[], Any]]:
+    runs = variants(maatwerk.load(FIXTURE))
     zt = maatwerk.load(BENCH.parent / "regulations" / "zorgtoeslag")
     zt_inputs = {"leeftijd": 30, "is_verzekerd": True, "heeft_toeslagpartner": False,
                  "toetsingsinkomen": "20000", "vermogen": "5000"}
     zt_decider = maatwerk.Decider(zt)
-    runs = variants(reg)
     runs["zorgtoeslag (no discretion), for scale"] = lambda: zt_decider.decide(DAY, zt_inputs)
+    return runs
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--batch", type=int, default=300)
+    parser.add_argument("--calls", type=int, default=2000,
+                        help="decisions per variant counted under valgrind (0: none)")
+    parser.add_argument("--count", nargs=2, metavar=("VARIANT", "CALLS"),
+                        help=argparse.SUPPRESS)  # the run valgrind counts
+    args = parser.parse_args()
+    runs = all_variants()
+    if args.count:
+        name, calls = args.count
+        interleaved.repeat(runs.get(name, lambda: None), int(calls))
+        return
     load_before = os.getloadavg()
     medians = interleaved.medians(runs, args.rounds, args.batch, seed=7)
     load_after = os.getloadavg()
+    counted = (interleaved.instructions(Path(__file__), list(runs), args.calls)
+               if args.calls else None)
     base, full = medians[BASE], medians[FULL]
     ratio = full / base
     lines = [
@@ -125,6 +142,12 @@ def main() -> None:
         "|---|---:|---:|",
     ]
     lines += interleaved.rows(medians, base)
+    if counted:
+        lines += ["", f"Instructions per decision, counted by valgrind over {args.calls} "
+                  "decisions of each variant (the same on a loaded machine as on a quiet one):",
+                  "", "| variant | instructions per decision | ratio |", "|---|---:|---:|"]
+        lines += [f"| {name} | {n:,.0f} | {n / counted[BASE]:.2f}× |"
+                  for name, n in counted.items()]
     verdict = "met" if ratio <= 2 else "**missed**"
     lines += [
         "",
@@ -133,6 +156,9 @@ def main() -> None:
         f"{medians['assessment'] / base:.2f}×. Against the indeterminate decision (the base "
         f"of earlier reports): {full / medians['no assessment (indeterminate)']:.2f}×.",
     ]
+    if counted:
+        lines += ["", f"In instructions the decision with an assessment and a deviation takes "
+                  f"{counted[FULL] / counted[BASE]:.2f}× the same decision without them."]
     interleaved.write("discretion.md", lines)
 
 
