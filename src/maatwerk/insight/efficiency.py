@@ -17,11 +17,11 @@ or walked one by one.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from maatwerk.insight import dashboard
 from maatwerk.insight.cohort import Cohort
 from maatwerk.insight.dashboard import share
 
@@ -30,20 +30,10 @@ MANUAL = ("assessment", "deviation")
 
 
 def nearest_rank(histogram: dict[int, int]) -> dict[str, Any]:
-    """Count, median, 90th percentile (the value at rank ⌈p·n⌉) and mean of a histogram of
-    days."""
-    n = sum(histogram.values())
-    if n == 0:
-        return {"cases": 0, "median_days": None, "p90_days": None, "mean_days": None}
-    found: dict[str, int] = {}
-    seen = 0
-    for days in sorted(histogram):
-        seen += histogram[days]
-        for name, rank in (("median_days", (n + 1) // 2), ("p90_days", (9 * n + 9) // 10)):
-            if name not in found and seen >= rank:
-                found[name] = days
-    mean = Decimal(sum(d * k for d, k in histogram.items())) / n
-    return {"cases": n, **found, "mean_days": mean.quantize(Decimal("0.1"))}
+    """Count (as ``cases``), median, 90th percentile (the value at rank ⌈p·n⌉) and mean of a
+    histogram of days (``maatwerk.insight.dashboard.nearest_rank``)."""
+    found = dashboard.nearest_rank(histogram)
+    return {"cases": found.pop("decided"), **found}
 
 
 def efficiency(s: Session, cohort: Cohort) -> dict[str, Any]:
