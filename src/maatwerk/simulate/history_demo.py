@@ -11,6 +11,7 @@ from typing import Any
 
 from maatwerk.cases.service import Actor
 from maatwerk.engine.decide import decider
+from maatwerk.engine.decision import Decision
 from maatwerk.simulate import history_texts as texts
 from maatwerk.simulate.history_planning import Planning
 from maatwerk.simulate.history_world import Run, SubjectRef, Timeline, birth_date, cents
@@ -65,15 +66,21 @@ class DemoCases(Planning):
         tl.staff(3, 4)
         tl.add("start", acts.start(cw))
         tl.staff(4, 6)
-        tl.add("propose_deviation", acts.propose_deviation(
-            cw, "req", clause="afstemming", output="bijstandsnorm",
-            value=cents(Decimal(str(alone.outputs["bijstandsnorm"]))), ground="omstandigheden",
-            motivation=texts.MOTIVATION_MANTELZORG[0], answers=True))
+        self._propose_alone_norm(tl, cw, alone, texts.MOTIVATION_MANTELZORG[0])
         tl.staff(2, 3)
         tl.add("approve_deviation", acts.approve(approver, "req"))
         self.conclude(tl, cw, approver, wait=(1, 2))
         self.households.append((arrival, household))
         return run
+
+    def _propose_alone_norm(self, tl: Timeline, cw: Actor, alone: Decision,
+                            motivation: str) -> None:
+        """A mantelzorger's request answered with a proposal: the norm of someone living alone
+        (``alone``: the case decided without the cost sharer), under art. 18 lid 1."""
+        tl.add("propose_deviation", self.acts.propose_deviation(
+            cw, "req", clause="afstemming", output="bijstandsnorm",
+            value=cents(Decimal(str(alone.outputs["bijstandsnorm"]))), ground="omstandigheden",
+            motivation=motivation, answers=True))
 
     def _demo_case(self, age: int, leefvorm: str, cost_sharers: int, assets: int,
                    days_ago: int, tags: list[str]) -> tuple[Run, Timeline, dict[str, Any],
@@ -118,10 +125,7 @@ class DemoCases(Planning):
         tl.add("start", acts.start(cw))
         tl.now = max(tl.now, waiting)
         tl.staff(0, 1)
-        tl.add("propose_deviation", acts.propose_deviation(
-            cw, "req", clause="afstemming", output="bijstandsnorm",
-            value=cents(Decimal(str(alone.outputs["bijstandsnorm"]))), ground="omstandigheden",
-            motivation=texts.MOTIVATION_MANTELZORG[1], answers=True))
+        self._propose_alone_norm(tl, cw, alone, texts.MOTIVATION_MANTELZORG[1])
         tl.staff(6, 8)
         tl.add("approve_deviation", acts.approve(approver, "req"))
         return run
