@@ -75,7 +75,6 @@ class Decider:
                         for n in (*reg.rules, *reg.tables, *reg.assessed())}
         self._affected_cache: dict[frozenset[str], frozenset[str]] = {}
         self._skipped_cache: dict[frozenset[str], dict[str, Unknown]] = {}
-        self._alone_cache: dict[str, bool] = {}
         self.assessment_names = assessment_names(reg)
         self.assessed = frozenset(reg.assessed())
         self._check = Checker(reg)
@@ -231,26 +230,10 @@ class Decider:
             check = Evaluator(plan, env, values, day, BOUND_NAMES)
             applied.append(self._deviating.check(deviation, before, check,
                                                  deviation is not proposal))
-            value = pinned[output] = applied[-1].value
-            if self._alone(output) and env.funcs is plan.funcs and output in outputs and (
-                    Unknown not in map(type, outputs.values())):
-                # nothing reads it, and the layer before is known in full: only it changes
-                known = dict(env.values)
-                known[output] = value
-                env = Env(values, plan.funcs, day, known, dict(env.used),
-                          [b for b in env.branches if b[0] != output])
-                outputs = {**outputs, output: value}
-                continue
+            pinned[output] = applied[-1].value
             env, outputs = self._layer(plan, values, day, pinned=pinned, base=env,
                                        changed=frozenset(pinned))
         return env, outputs, applied
-
-    def _alone(self, name: str) -> bool:
-        """Whether no other name depends on ``name``."""
-        found = self._alone_cache.get(name)
-        if found is None:
-            found = self._alone_cache[name] = self._affected(frozenset({name})) == {name}
-        return found
 
     def _undecided(self, outputs: Mapping[str, Any],
                    results: Mapping[str, Any]) -> dict[str, Any]:
